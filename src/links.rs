@@ -1,0 +1,181 @@
+//! The link checker: every `href`/`src` of every rendered page that points inside the site must
+//! resolve to a file of the output (and a `#fragment` to an `id` on that page). External links are
+//! collected, never fetched. Works on the in-memory `Output`; never reads or writes disk.
+
+use crate::render::Output;
+use regex::Regex;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+/// A link that does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BrokenLink {
+    pub page: String,
+    pub target: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LinkReport {
+    pub broken: Vec<BrokenLink>,
+    pub external: BTreeSet<String>,
+    pub checked: usize,
+}
+
+fn attr_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"(?:href|src)\s*=\s*"([^"]*)""#).expect("valid regex"))
+}
+
+fn id_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r#"\bid\s*=\s*"([^"]*)""#).expect("valid regex"))
+}
+
+/// Checks every link of every HTML page in `out`.
+pub fn check(out: &Output) -> LinkReport {
+    let mut report = LinkReport::default();
+    let mut ids: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let pages: Vec<(&String, String)> = out
+        .files
+        .iter()
+        .filter(|(k, _)| k.ends_with(".html"))
+        .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
+        .collect();
+    for (page, html) in &pages {
+        ids.insert(
+            page.as_str(),
+            id_re()
+                .captures_iter(html)
+                .map(|c| unescape(&c[1]))
+                .collect(),
+        );
+    }
+    for (page, html) in &pages {
+        for cap in attr_re().captures_iter(html) {
+            let raw = unescape(&cap[1]);
+            report.checked += 1;
+            if raw.contains(':') || raw.starts_with("//") {
+                report.external.insert(raw);
+                continue;
+            }
+            if !resolves(page, &raw, out, &ids) {
+                report.broken.push(BrokenLink {
+                    page: page.to_string(),
+                    target: raw,
+                });
+            }
+        }
+    }
+    report.broken.sort();
+    report.broken.dedup();
+    report
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+}
+
+fn resolves(page: &str, link: &str, out: &Output, ids: &BTreeMap<&str, BTreeSet<String>>) -> bool {
+    let (path, fragment) = match link.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (link, None),
+    };
+    let path = path.split('?').next().unwrap_or("");
+    let target = if path.is_empty() {
+        Some(page.to_string())
+    } else {
+        join(page, path)
+    };
+    let Some(target) = target else { return false };
+    let target = if target.is_empty() || target.ends_with('/') {
+        format!("{target}index.html")
+    } else {
+        target
+    };
+    if !out.files.contains_key(&target) {
+        return false;
+    }
+    match fragment.filter(|f| !f.is_empty()) {
+        Some(f) if target.ends_with(".html") => {
+            ids.get(target.as_str()).is_some_and(|set| set.contains(f))
+        }
+        _ => true,
+    }
+}
+
+/// Resolves `link` relative to the directory of `page`; `None` if it climbs above the root.
+fn join(page: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    if link.starts_with('/') {
+        parts.clear();
+    }
+    for seg in link.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = parts.join("/");
+    if link.ends_with('/') {
+        joined.push('/');
+    }
+    Some(joined)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> Output {
+        let mut o = Output::default();
+        for (k, v) in files {
+            o.insert(k.to_string(), v.as_bytes().to_vec());
+        }
+        o
+    }
+
+    #[test]
+    fn finds_broken_links_and_fragments_and_skips_external() {
+        let out = site(&[
+            (
+                "index.html",
+                r##"<a href="orgs/index.html">x</a><a href="orgs/nope/index.html">y</a><a href="https://e.cn/">z</a><a href="#top">t</a><p id="top"></p>"##,
+            ),
+            (
+                "orgs/index.html",
+                r##"<a href="../index.html#missing">back</a><link href="../static/a.css">"##,
+            ),
+        ]);
+        let r = check(&out);
+        let broken: Vec<(&str, &str)> = r
+            .broken
+            .iter()
+            .map(|b| (b.page.as_str(), b.target.as_str()))
+            .collect();
+        assert_eq!(
+            broken,
+            vec![
+                ("index.html", "orgs/nope/index.html"),
+                ("orgs/index.html", "../index.html#missing"),
+                ("orgs/index.html", "../static/a.css")
+            ]
+        );
+        assert!(r.external.contains("https://e.cn/"));
+    }
+
+    #[test]
+    fn links_above_the_root_are_broken() {
+        assert_eq!(join("a/index.html", "../../x.html"), None);
+        assert_eq!(
+            join("a/b/index.html", "../c/index.html"),
+            Some("a/c/index.html".into())
+        );
+    }
+}

@@ -1,0 +1,472 @@
+//! Disk -> typed sources: walks `content/` in sorted order, reads each file (size and encoding
+//! checked), splits Markdown front matter and parses YAML into the record types. Reports located
+//! problems; never applies cross-file rules and never writes anything.
+
+pub mod yaml;
+
+use crate::config::Config;
+use crate::diagnostics::{at, Diagnostics, Pos};
+use crate::error::{Error, Result};
+use crate::model::calendar::CalendarYear;
+use crate::model::org::Org;
+use crate::model::records::{Comments, Disclosure, Page, Rectifications, Report, Targets};
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+pub use yaml::Positions;
+
+/// Largest content file read; a larger one is an error, not a hang.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A parsed file with what rules need to point back into it.
+#[derive(Debug, Clone)]
+pub struct Located<T> {
+    pub value: T,
+    /// Path relative to the site root, `/`-separated (e.g. `content/reports/2024/hexing.md`).
+    pub path: String,
+    pub positions: Positions,
+    /// `<year>`, `<org>` and `<slug>` as the file's path names them.
+    pub path_year: Option<i32>,
+    pub path_org: Option<String>,
+    pub slug: Option<String>,
+    /// The normalised source text (LF line ends, no BOM): what releases digest and keep.
+    pub text: String,
+}
+
+/// Everything read from `content/`.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub config: Option<Located<Config>>,
+    pub orgs: Option<Located<Vec<Org>>>,
+    pub calendars: Vec<Located<CalendarYear>>,
+    pub targets: Vec<Located<Targets>>,
+    pub reports: Vec<Located<Report>>,
+    pub rectifications: Vec<Located<Rectifications>>,
+    pub disclosures: Vec<Located<Disclosure>>,
+    pub comments: Vec<Located<Comments>>,
+    pub pages: Vec<Located<Page>>,
+    /// Files under content/attachments/, relative to that folder.
+    pub attachments: Vec<String>,
+}
+
+/// What a file under content/ is, by its path.
+#[derive(Debug, Clone, PartialEq)]
+enum FileKind {
+    Site,
+    Orgs,
+    Calendar,
+    Targets {
+        year: String,
+        org: String,
+    },
+    Report {
+        year: String,
+        org: String,
+    },
+    Rectifications {
+        org: String,
+    },
+    Disclosure {
+        year: String,
+        org: String,
+        slug: String,
+    },
+    Comments {
+        year: String,
+        org: String,
+    },
+    Page {
+        slug: String,
+    },
+    Attachment,
+    Ledger,
+    Ignored,
+    Unknown,
+}
+
+fn classify(rel: &[&str]) -> FileKind {
+    let stem = |name: &str, ext: &str| name.strip_suffix(ext).map(str::to_string);
+    match rel {
+        ["site.yaml"] => FileKind::Site,
+        ["orgs.yaml"] => FileKind::Orgs,
+        [name, ..] if name.starts_with('.') => FileKind::Ignored,
+        [.., name] if name.starts_with('.') => FileKind::Ignored,
+        ["calendar", f] if f.ends_with(".yaml") => FileKind::Calendar,
+        ["targets", y, f] if f.ends_with(".yaml") => FileKind::Targets {
+            year: y.to_string(),
+            org: stem(f, ".yaml").unwrap(),
+        },
+        ["reports", y, f] if f.ends_with(".md") => FileKind::Report {
+            year: y.to_string(),
+            org: stem(f, ".md").unwrap(),
+        },
+        ["rectifications", f] if f.ends_with(".yaml") => FileKind::Rectifications {
+            org: stem(f, ".yaml").unwrap(),
+        },
+        ["disclosures", y, o, f] if f.ends_with(".md") => FileKind::Disclosure {
+            year: y.to_string(),
+            org: o.to_string(),
+            slug: stem(f, ".md").unwrap(),
+        },
+        ["comments", y, f] if f.ends_with(".yaml") => FileKind::Comments {
+            year: y.to_string(),
+            org: stem(f, ".yaml").unwrap(),
+        },
+        ["pages", f] if f.ends_with(".md") => FileKind::Page {
+            slug: stem(f, ".md").unwrap(),
+        },
+        ["attachments", ..] => FileKind::Attachment,
+        ["releases", ..] => FileKind::Ledger,
+        _ => FileKind::Unknown,
+    }
+}
+
+/// Reads and parses every content file below `root/content`.
+pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::NoContent(content));
+    }
+    let files = list_files(&content)?;
+    let read: Vec<(String, FileKind, std::result::Result<String, Diagnostics>)> = files
+        .par_iter()
+        .map(|(abs, rel)| {
+            let parts: Vec<&str> = rel.split('/').collect();
+            let kind = classify(&parts);
+            let display = format!("content/{rel}");
+            let text = match kind {
+                FileKind::Attachment | FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => {
+                    Ok(String::new())
+                }
+                _ => read_text(abs, &display),
+            };
+            (display, kind, text)
+        })
+        .collect::<Vec<_>>();
+    let mut loaded = Loaded::default();
+    let mut diags = Diagnostics::new();
+    let parsed: Vec<(Parsed, Diagnostics)> = read
+        .into_par_iter()
+        .map(|(p, k, t)| parse_file(p, k, t))
+        .collect();
+    for (item, d) in parsed {
+        diags.extend(d);
+        loaded.add(item);
+    }
+    if loaded.config.is_none() {
+        diags.push(at("content/site.yaml", Pos::START).error(
+            "missing-file",
+            "",
+            "缺少 content/site.yaml（站点名称、主办单位等）",
+        ));
+    }
+    if loaded.orgs.is_none() {
+        diags.push(at("content/orgs.yaml", Pos::START).error(
+            "missing-file",
+            "",
+            "缺少 content/orgs.yaml（组织架构）",
+        ));
+    }
+    Ok((loaded, diags))
+}
+
+/// Every regular file under `dir`, sorted, as (absolute path, `/`-separated relative path).
+fn list_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let entry = entry.map_err(|e| Error::read(dir, std::io::Error::other(e.to_string())))?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        out.push((entry.path().to_path_buf(), rel));
+    }
+    Ok(out)
+}
+
+/// Reads a content file as UTF-8 text: size-limited, BOM stripped, CRLF folded to LF.
+pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let fail = |diags: &mut Diagnostics, rule, msg: String, pos| {
+        diags.push(at(display, pos).error(rule, "", msg));
+        Err(diags.clone())
+    };
+    let meta = match std::fs::symlink_metadata(abs) {
+        Ok(m) => m,
+        Err(e) => {
+            return fail(
+                &mut diags,
+                "unreadable",
+                format!("无法读取文件：{e}"),
+                Pos::START,
+            )
+        }
+    };
+    if meta.file_type().is_symlink() {
+        return fail(
+            &mut diags,
+            "unsafe-path",
+            "内容文件不能是符号链接".into(),
+            Pos::START,
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        let msg = format!(
+            "文件有 {} 字节，超过上限 {} 字节（1 MiB）；请拆分或检查是否放错了文件",
+            meta.len(),
+            MAX_FILE_BYTES
+        );
+        return fail(&mut diags, "file-too-large", msg, Pos::START);
+    }
+    let bytes = match std::fs::read(abs) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                &mut diags,
+                "unreadable",
+                format!("无法读取文件：{e}"),
+                Pos::START,
+            )
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(normalise(s)),
+        Err(e) => {
+            let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = String::from_utf8_lossy(good);
+            let line = text.matches('\n').count() + 1;
+            let col = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            let msg = "文件不是 UTF-8 编码（可能是 GBK）；请用“UTF-8”编码另存".to_string();
+            fail(&mut diags, "encoding", msg, Pos { line, col })
+        }
+    }
+}
+
+fn normalise(s: String) -> String {
+    let s = s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s);
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s
+    }
+}
+
+/// Splits `---`-delimited front matter: (yaml, its line offset, body).
+pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---").filter(|r| r.trim().is_empty()))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Some((yaml, 1, body));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+enum Parsed {
+    Config(Located<Config>),
+    Orgs(Located<Vec<Org>>),
+    Calendar(Located<CalendarYear>),
+    Targets(Located<Targets>),
+    Report(Located<Report>),
+    Rect(Located<Rectifications>),
+    Disclosure(Located<Disclosure>),
+    Comments(Located<Comments>),
+    Page(Located<Page>),
+    Attachment(String),
+    Nothing,
+}
+
+impl Loaded {
+    fn add(&mut self, p: Parsed) {
+        match p {
+            Parsed::Config(c) => self.config = Some(c),
+            Parsed::Orgs(o) => self.orgs = Some(o),
+            Parsed::Calendar(c) => self.calendars.push(c),
+            Parsed::Targets(t) => self.targets.push(t),
+            Parsed::Report(r) => self.reports.push(r),
+            Parsed::Rect(r) => self.rectifications.push(r),
+            Parsed::Disclosure(d) => self.disclosures.push(d),
+            Parsed::Comments(c) => self.comments.push(c),
+            Parsed::Page(p) => self.pages.push(p),
+            Parsed::Attachment(a) => self.attachments.push(a),
+            Parsed::Nothing => {}
+        }
+    }
+}
+
+fn parse_file(
+    path: String,
+    kind: FileKind,
+    text: std::result::Result<String, Diagnostics>,
+) -> (Parsed, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let text = match text {
+        Ok(t) => t,
+        Err(d) => return (Parsed::Nothing, d),
+    };
+    let year = |y: &str| y.parse::<i32>().ok();
+    let parsed = match kind {
+        FileKind::Site => yaml_file(&path, text, &mut diags).map(Parsed::Config),
+        FileKind::Orgs => yaml_file(&path, text, &mut diags).map(Parsed::Orgs),
+        FileKind::Calendar => yaml_file(&path, text, &mut diags).map(Parsed::Calendar),
+        FileKind::Targets { year: y, org } => {
+            yaml_file(&path, text, &mut diags).map(|mut l: Located<Targets>| {
+                l.path_year = year(&y);
+                l.path_org = Some(org);
+                Parsed::Targets(l)
+            })
+        }
+        FileKind::Report { year: y, org } => {
+            md_file(&path, text, &mut diags, |r: &mut Report, b| r.body = b).map(|mut l| {
+                l.path_year = year(&y);
+                l.path_org = Some(org);
+                Parsed::Report(l)
+            })
+        }
+        FileKind::Rectifications { org } => {
+            yaml_file(&path, text, &mut diags).map(|mut l: Located<Rectifications>| {
+                l.path_org = Some(org);
+                Parsed::Rect(l)
+            })
+        }
+        FileKind::Disclosure { year: y, org, slug } => {
+            md_file(&path, text, &mut diags, |d: &mut Disclosure, b| d.body = b).map(|mut l| {
+                l.value.slug = slug.clone();
+                l.value.year = year(&y).unwrap_or_default();
+                l.path_year = year(&y);
+                l.path_org = Some(org);
+                l.slug = Some(slug);
+                Parsed::Disclosure(l)
+            })
+        }
+        FileKind::Comments { year: y, org } => {
+            yaml_file(&path, text, &mut diags).map(|mut l: Located<Comments>| {
+                l.path_year = year(&y);
+                l.path_org = Some(org);
+                Parsed::Comments(l)
+            })
+        }
+        FileKind::Page { slug } => md_file(&path, text, &mut diags, |p: &mut Page, b| p.body = b)
+            .map(|mut l| {
+                l.value.slug = slug.clone();
+                l.slug = Some(slug);
+                Parsed::Page(l)
+            }),
+        FileKind::Attachment => Some(Parsed::Attachment(
+            path.trim_start_matches("content/attachments/").to_string(),
+        )),
+        FileKind::Unknown => {
+            let msg = "不认识的文件，已忽略；请对照内容格式检查文件名和所在目录";
+            diags.push(at(&path, Pos::START).warning("unknown-file", "", msg));
+            None
+        }
+        FileKind::Ledger | FileKind::Ignored => None,
+    };
+    (parsed.unwrap_or(Parsed::Nothing), diags)
+}
+
+fn located<T>(value: T, path: &str, positions: Positions, text: String) -> Located<T> {
+    Located {
+        value,
+        path: path.to_string(),
+        positions,
+        path_year: None,
+        path_org: None,
+        slug: None,
+        text,
+    }
+}
+
+fn yaml_file<T: DeserializeOwned>(
+    path: &str,
+    text: String,
+    diags: &mut Diagnostics,
+) -> Option<Located<T>> {
+    match yaml::parse::<T>(&text, 0) {
+        Ok((v, pos)) => Some(located(v, path, pos, text)),
+        Err(problems) => {
+            problems
+                .into_iter()
+                .for_each(|p| diags.push(p.into_diagnostic(path)));
+            None
+        }
+    }
+}
+
+fn md_file<T: DeserializeOwned>(
+    path: &str,
+    text: String,
+    diags: &mut Diagnostics,
+    set_body: impl FnOnce(&mut T, String),
+) -> Option<Located<T>> {
+    let Some((front, offset, body)) = split_front_matter(&text) else {
+        let msg = "Markdown 文件要以 `---` 开头的 YAML 头信息开始，并以单独一行 `---` 结束";
+        diags.push(at(path, Pos::START).error("front-matter", "", msg));
+        return None;
+    };
+    match yaml::parse::<T>(front, offset) {
+        Ok((mut v, pos)) => {
+            set_body(&mut v, body.to_string());
+            Some(located(v, path, pos, text))
+        }
+        Err(problems) => {
+            problems
+                .into_iter()
+                .for_each(|p| diags.push(p.into_diagnostic(path)));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_with_offset_and_body() {
+        let (yaml, offset, body) = split_front_matter("---\na: 1\n---\n# 正文\n").unwrap();
+        assert_eq!((yaml, offset, body), ("a: 1\n", 1, "# 正文\n"));
+        assert!(split_front_matter("a: 1\n").is_none());
+        assert!(split_front_matter("---\na: 1\n").is_none());
+    }
+
+    #[test]
+    fn paths_classify_into_kinds() {
+        assert_eq!(
+            classify(&["disclosures", "2025", "hexing", "x.md"]),
+            FileKind::Disclosure {
+                year: "2025".into(),
+                org: "hexing".into(),
+                slug: "x".into()
+            }
+        );
+        assert_eq!(
+            classify(&["pages", "about.md"]),
+            FileKind::Page {
+                slug: "about".into()
+            }
+        );
+        assert_eq!(classify(&["notes.txt"]), FileKind::Unknown);
+        assert_eq!(classify(&[".DS_Store"]), FileKind::Ignored);
+    }
+
+    #[test]
+    fn bom_and_crlf_are_normalised() {
+        assert_eq!(normalise("\u{feff}a: 1\r\nb: 2\r\n".into()), "a: 1\nb: 2\n");
+    }
+}

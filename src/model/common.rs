@@ -1,0 +1,244 @@
+//! Field types shared by every record kind: dates, scopes, approval trails, periods, corrections.
+//! Pure data with serde derives; never reads files and never decides whether a value is valid.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// A calendar date written `YYYY-MM-DD` in content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Date(pub NaiveDate);
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        // chrono accepts a few lenient forms; insist on exactly YYYY-MM-DD.
+        if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+            return None;
+        }
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+    }
+    pub fn year(self) -> i32 {
+        self.0.year()
+    }
+    /// 2025年3月6日
+    pub fn chinese(self) -> String {
+        format!("{}年{}月{}日", self.0.year(), self.0.month(), self.0.day())
+    }
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Date) -> i64 {
+        (later.0 - self.0).num_days()
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%d"))
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let raw = Scalar::deserialize(d)?.0;
+        Date::parse(&raw).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "日期 `{raw}` 无法识别，应写成 YYYY-MM-DD（如 2025-03-06）"
+            ))
+        })
+    }
+}
+
+/// A scalar read as text whatever its YAML type (`id: 2025` is an id, not a number).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize)]
+#[serde(transparent)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("文字或数字")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Scalar {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// 公开范围: who may see a record.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
+)]
+pub enum Scope {
+    #[default]
+    #[serde(rename = "向社会公开")]
+    Public,
+    #[serde(rename = "党内公开")]
+    Party,
+}
+
+impl Scope {
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::Public => "向社会公开",
+            Scope::Party => "党内公开",
+        }
+    }
+}
+
+/// Which edition of the site is being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Audience {
+    #[default]
+    Public,
+    Party,
+}
+
+impl Audience {
+    /// Whether a record of `scope` belongs in this edition.
+    pub fn sees(self, scope: Scope) -> bool {
+        self == Audience::Party || scope == Scope::Public
+    }
+}
+
+/// 公示期.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Period {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Period {
+    pub fn contains(&self, day: Date) -> bool {
+        self.from <= day && day <= self.to
+    }
+}
+
+/// 提出 → 审核 → 审批.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    pub proposed_by: Option<String>,
+    pub reviewed_by: Option<String>,
+    pub approved_by: Option<String>,
+    pub approved_on: Option<Date>,
+}
+
+/// A feedback channel for a record.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub unit: Option<String>,
+    pub phone: Option<Scalar>,
+    pub mailbox: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+}
+
+/// 更正: what changed in a published record and why.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    pub date: Date,
+    pub what: String,
+    pub reason: String,
+}
+
+/// 撤回: the record is taken down; its URL says so.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    pub date: Date,
+    pub reason: String,
+}
+
+/// A borrowed view of the publication fields every published record carries
+/// (content-format.md, "Common fields"), so rules treat all kinds alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Publication<'a> {
+    pub scope: Scope,
+    pub published_on: Option<Date>,
+    pub period: Option<&'a Period>,
+    pub approval: Option<&'a Approval>,
+    pub contact: Option<&'a Contact>,
+    pub corrections: &'a [Correction],
+    pub withdrawn: Option<&'a Withdrawal>,
+    pub take_down_on: Option<Date>,
+}
+
+/// Implemented by every record kind that carries the common publication fields.
+pub trait Published {
+    fn publication(&self) -> Publication<'_>;
+}
+
+/// Implements [`Published`] for a struct that has the common fields under their spec names.
+#[macro_export]
+macro_rules! impl_published {
+    ($t:ty) => {
+        impl $crate::model::common::Published for $t {
+            fn publication(&self) -> $crate::model::common::Publication<'_> {
+                $crate::model::common::Publication {
+                    scope: self.scope,
+                    published_on: self.published_on,
+                    period: self.period.as_ref(),
+                    approval: self.approval.as_ref(),
+                    contact: self.contact.as_ref(),
+                    corrections: &self.corrections,
+                    withdrawn: self.withdrawn.as_ref(),
+                    take_down_on: self.take_down_on,
+                }
+            }
+        }
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_strictly_and_print_in_chinese() {
+        let d = Date::parse("2025-03-06").unwrap();
+        assert_eq!(d.chinese(), "2025年3月6日");
+        assert!(Date::parse("2025-3-6").is_none());
+        assert!(Date::parse("2025-02-30").is_none());
+        assert_eq!(d.days_until(Date::parse("2025-03-16").unwrap()), 10);
+    }
+
+    #[test]
+    fn party_audience_sees_everything_public_only_public() {
+        assert!(Audience::Party.sees(Scope::Party));
+        assert!(!Audience::Public.sees(Scope::Party));
+        assert!(Audience::Public.sees(Scope::Public));
+    }
+}

@@ -1,0 +1,220 @@
+//! Raw sources -> a validated `Site`: every rule of rules.md (structure, publication, evaluation,
+//! targets, rectifications, comments, personal data), each problem a located diagnostic, all of them
+//! in one run. The only constructor of `model::Site`; never reads or writes files.
+
+mod evaluation;
+pub mod privacy;
+mod publication;
+mod records;
+mod structure;
+mod text;
+
+pub use structure::attachment_key;
+
+use crate::config::Config;
+use crate::diagnostics::{at, Diagnostics, Pos};
+use crate::load::{Loaded, Located};
+use crate::model::calendar::Calendar;
+use crate::model::common::{Audience, Date};
+use crate::model::org::OrgTree;
+use crate::model::{Figures, Record, Site};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+
+/// What rules need besides the record at hand.
+pub(crate) struct Ctx<'a> {
+    pub config: &'a Config,
+    pub tree: &'a OrgTree,
+    pub calendar: &'a Calendar,
+    pub today: Date,
+    pub diags: Diagnostics,
+    warned_calendar_years: BTreeSet<i32>,
+}
+
+impl Ctx<'_> {
+    /// Working days in `from..=to`, warning once per year that has no calendar file.
+    pub fn workdays_inclusive(&mut self, from: Date, to: Date, path: &str, pos: Pos) -> u32 {
+        self.warn_missing_calendar(from, to, path, pos);
+        self.calendar.workdays_inclusive(from, to)
+    }
+
+    pub fn workdays_after(&mut self, from: Date, to: Date, path: &str, pos: Pos) -> u32 {
+        self.warn_missing_calendar(from, to, path, pos);
+        self.calendar.workdays_after(from, to)
+    }
+
+    fn warn_missing_calendar(&mut self, from: Date, to: Date, path: &str, pos: Pos) {
+        for year in self.calendar.missing_years(from, to) {
+            if self.warned_calendar_years.insert(year) {
+                let msg = format!("缺少 content/calendar/{year}.yaml，{year}年的工作日只按周末计算（未计节假日和调休）");
+                self.diags
+                    .push(at(path, pos).warning("calendar-missing", "", msg));
+            }
+        }
+    }
+}
+
+/// Position helper for a located record.
+pub(crate) fn pos<T>(rec: &Located<T>, field: &str) -> Pos {
+    rec.positions.value(field)
+}
+
+/// Validates everything loaded and, when there is no error, builds the site for `audience`.
+pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let (Some(config), Some(orgs)) = (loaded.config.as_ref(), loaded.orgs.as_ref()) else {
+        return (None, diags);
+    };
+    structure::check_config(config, &mut diags);
+    let Some(tree) = structure::org_tree(orgs, &mut diags) else {
+        return (None, diags);
+    };
+    let calendar = Calendar::new(loaded.calendars.iter().map(|c| c.value.clone()));
+    structure::check_calendars(&loaded.calendars, &mut diags);
+    let mut ctx = Ctx {
+        config: &config.value,
+        tree: &tree,
+        calendar: &calendar,
+        today,
+        diags,
+        warned_calendar_years: BTreeSet::new(),
+    };
+    structure::check_records(&mut ctx, &loaded);
+    publication::check_all(&mut ctx, &loaded);
+    records::check_targets(&mut ctx, &loaded.targets);
+    records::check_rectifications(&mut ctx, &loaded.rectifications);
+    records::check_comments(&mut ctx, &loaded);
+    evaluation::check_reports(&mut ctx, &loaded);
+    text::check_personal_data(&mut ctx, &loaded, audience);
+    let attachments = structure::check_attachments(&mut ctx, &loaded);
+    let mut diags = ctx.diags;
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    let site = build_site(
+        loaded,
+        tree,
+        calendar,
+        today,
+        audience,
+        attachments,
+        &mut diags,
+    );
+    (Some(site), diags)
+}
+
+/// Whether a record is part of `audience`'s edition today (published, not held back).
+fn visible(
+    scope: crate::model::common::Scope,
+    published_on: Option<Date>,
+    today: Date,
+    audience: Audience,
+) -> bool {
+    audience.sees(scope) && published_on.is_none_or(|d| d <= today)
+}
+
+fn record<T>(l: Located<T>) -> Record<T> {
+    Record {
+        digest: digest_hex(l.text.as_bytes()),
+        value: l.value,
+        path: l.path,
+    }
+}
+
+/// SHA-256 as lowercase hex.
+pub fn digest_hex(bytes: &[u8]) -> String {
+    let d = Sha256::digest(bytes);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn build_site(
+    loaded: Loaded,
+    tree: OrgTree,
+    calendar: Calendar,
+    today: Date,
+    audience: Audience,
+    attachments: BTreeSet<String>,
+    _diags: &mut Diagnostics,
+) -> Site {
+    let Loaded {
+        config,
+        targets,
+        reports,
+        rectifications,
+        disclosures,
+        comments,
+        pages,
+        ..
+    } = loaded;
+    let config = config.expect("checked above").value;
+    let keep = |scope, published_on| visible(scope, published_on, today, audience);
+    let targets: Vec<_> = targets
+        .into_iter()
+        .filter(|t| keep(t.value.scope, t.value.published_on))
+        .map(record)
+        .collect();
+    let reports: Vec<_> = reports
+        .into_iter()
+        .filter(|r| keep(r.value.scope, r.value.published_on))
+        .map(record)
+        .collect();
+    let rectifications: Vec<_> = rectifications
+        .into_iter()
+        .filter(|r| keep(r.value.scope, r.value.published_on))
+        .map(record)
+        .collect();
+    let disclosures: Vec<_> = disclosures
+        .into_iter()
+        .filter(|d| keep(d.value.scope, d.value.published_on))
+        .map(record)
+        .collect();
+    let comments: Vec<_> = comments
+        .into_iter()
+        .filter(|c| keep(c.value.scope, c.value.published_on))
+        .map(record)
+        .collect();
+    let pages: Vec<_> = pages
+        .into_iter()
+        .filter(|p| keep(p.value.scope, p.value.published_on))
+        .map(record)
+        .collect();
+    let attachments = attachments_of(&disclosures, &attachments);
+    let figures = Figures::compute(
+        &config,
+        &tree,
+        today,
+        &targets,
+        &reports,
+        &rectifications,
+        &comments,
+    );
+    Site {
+        config,
+        orgs: tree,
+        calendar,
+        today,
+        audience,
+        targets,
+        reports,
+        rectifications,
+        disclosures,
+        comments,
+        pages,
+        attachments,
+        figures,
+    }
+}
+
+/// Only attachments that a record of this edition links to are published.
+fn attachments_of(
+    disclosures: &[Record<crate::model::records::Disclosure>],
+    existing: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    disclosures
+        .iter()
+        .filter(|d| d.value.withdrawn.is_none())
+        .flat_map(|d| d.value.attachments.iter())
+        .map(|a| structure::attachment_key(&a.file))
+        .filter(|a| existing.contains(a))
+        .collect()
+}

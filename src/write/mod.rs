@@ -1,0 +1,132 @@
+//! The only writer of the output folder: writes an `Output` into a staging folder beside the target,
+//! then swaps it into place atomically (renameat2 RENAME_EXCHANGE where the OS has it), so a failed
+//! or killed build leaves the previous site complete. Never renders anything.
+
+use crate::error::{Error, Result};
+use crate::render::Output;
+use rayon::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// Writes `output` to `out_dir`, replacing what was there only once everything is on disk.
+pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<()> {
+    let out_dir = absolute(out_dir)?;
+    let parent = out_dir
+        .parent()
+        .ok_or_else(|| Error::Usage(format!("输出目录无效：{}", out_dir.display())))?;
+    fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "public".into());
+    clean_leftovers(parent, &name);
+    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+    write_tree(output, &staging)?;
+    swap_into_place(&staging, &out_dir)
+}
+
+fn absolute(p: &Path) -> Result<PathBuf> {
+    if p.is_absolute() {
+        return Ok(p.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(|e| Error::read(".", e))?;
+    Ok(cwd.join(p))
+}
+
+/// Removes staging and retired folders that a killed build left behind.
+fn clean_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.staging-"), format!(".{name}.old-")];
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().to_string();
+        if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+fn write_tree(output: &Output, staging: &Path) -> Result<()> {
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| Error::write(staging, e))?;
+    }
+    let mut dirs: Vec<PathBuf> = output
+        .files
+        .keys()
+        .filter_map(|k| Path::new(k).parent().map(|p| staging.join(p)))
+        .collect();
+    dirs.push(staging.to_path_buf());
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| Error::write(d, e))?;
+    }
+    output.files.par_iter().try_for_each(|(rel, bytes)| {
+        let path = staging.join(rel);
+        fs::write(&path, bytes).map_err(|e| Error::write(&path, e))
+    })
+}
+
+fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {
+    if !out_dir.exists() {
+        return fs::rename(staging, out_dir).map_err(|e| Error::write(out_dir, e));
+    }
+    if exchange(staging, out_dir).is_ok() {
+        // `staging` now holds the previous site.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    // No atomic exchange here: two renames, with the old site kept until the new one is in place.
+    let parent = out_dir.parent().unwrap_or(Path::new("."));
+    let name = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
+    fs::rename(out_dir, &retired).map_err(|e| Error::write(out_dir, e))?;
+    fs::rename(staging, out_dir).map_err(|e| Error::write(out_dir, e))?;
+    let _ = fs::remove_dir_all(&retired);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_then_replaces_whole_tree() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut a = Output::default();
+        a.insert("index.html".into(), b"one".to_vec());
+        a.insert("orgs/x/index.html".into(), b"x".to_vec());
+        write_atomically(&a, &out).unwrap();
+        assert_eq!(fs::read(out.join("orgs/x/index.html")).unwrap(), b"x");
+        let mut b = Output::default();
+        b.insert("index.html".into(), b"two".to_vec());
+        write_atomically(&b, &out).unwrap();
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
+        assert!(
+            !out.join("orgs").exists(),
+            "files of the old build are gone"
+        );
+        let leftovers: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder left: {leftovers:?}");
+    }
+}
