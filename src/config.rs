@@ -69,21 +69,13 @@ pub struct MinPeriod(pub BTreeMap<String, u32>);
 
 impl Default for MinPeriod {
     fn default() -> Self {
-        MinPeriod(
-            [("发展党员".to_string(), 5), ("default".to_string(), 5)]
-                .into_iter()
-                .collect(),
-        )
+        MinPeriod([("发展党员".to_string(), 5), ("default".to_string(), 5)].into_iter().collect())
     }
 }
 
 impl MinPeriod {
     pub fn for_category(&self, category: &str) -> u32 {
-        self.0
-            .get(category)
-            .or_else(|| self.0.get("default"))
-            .copied()
-            .unwrap_or(5)
+        self.0.get(category).or_else(|| self.0.get("default")).copied().unwrap_or(5)
     }
 }
 
@@ -181,12 +173,7 @@ fn default_tasks() -> Vec<String> {
 }
 
 fn default_goals() -> Vec<String> {
-    strings(&[
-        "组织建设有力",
-        "党员作用突出",
-        "工作实绩显著",
-        "人民群众满意",
-    ])
+    strings(&["组织建设有力", "党员作用突出", "工作实绩显著", "人民群众满意"])
 }
 
 fn default_categories() -> Vec<String> {

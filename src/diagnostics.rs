@@ -49,11 +49,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}[{}]: {}",
-            self.path, self.line, self.col, sev, self.rule, self.message
-        )?;
+        write!(f, "{}:{}:{}: {}[{}]: {}", self.path, self.line, self.col, sev, self.rule, self.message)?;
         if !self.field.is_empty() {
             write!(f, "（字段 `{}`）", self.field)?;
         }
@@ -88,10 +84,7 @@ impl Diagnostics {
     }
 
     pub fn error_count(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count()
+        self.items.iter().filter(|d| d.severity == Severity::Error).count()
     }
 
     pub fn warning_count(&self) -> usize {
@@ -105,12 +98,8 @@ impl Diagnostics {
     /// Errors first, then urgent warnings, then by file and position; duplicates removed.
     pub fn sorted(mut self) -> Vec<Diagnostic> {
         self.items.sort_by(|a, b| {
-            (
-                a.severity, !a.urgent, &a.path, a.line, a.col, a.rule, &a.message,
-            )
-                .cmp(&(
-                    b.severity, !b.urgent, &b.path, b.line, b.col, b.rule, &b.message,
-                ))
+            (a.severity, !a.urgent, &a.path, a.line, a.col, a.rule, &a.message)
+                .cmp(&(b.severity, !b.urgent, &b.path, b.line, b.col, b.rule, &b.message))
         });
         self.items.dedup();
         self.items
@@ -132,13 +121,7 @@ pub fn at(path: &str, pos: Pos) -> Site<'_> {
 }
 
 impl Site<'_> {
-    fn make(
-        &self,
-        severity: Severity,
-        rule: &'static str,
-        field: &str,
-        message: String,
-    ) -> Diagnostic {
+    fn make(&self, severity: Severity, rule: &'static str, field: &str, message: String) -> Diagnostic {
         Diagnostic {
             severity,
             path: self.path.to_string(),
@@ -154,12 +137,7 @@ impl Site<'_> {
     pub fn error(&self, rule: &'static str, field: &str, message: impl Into<String>) -> Diagnostic {
         self.make(Severity::Error, rule, field, message.into())
     }
-    pub fn warning(
-        &self,
-        rule: &'static str,
-        field: &str,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning(&self, rule: &'static str, field: &str, message: impl Into<String>) -> Diagnostic {
         self.make(Severity::Warning, rule, field, message.into())
     }
 }
@@ -181,15 +159,8 @@ mod tests {
 
     #[test]
     fn display_is_path_line_col_severity_rule_message() {
-        let d = at("content/orgs.yaml", Pos { line: 3, col: 5 }).error(
-            "unknown-org",
-            "parent",
-            "上级组织 `x` 不存在",
-        );
-        assert_eq!(
-            d.to_string(),
-            "content/orgs.yaml:3:5: error[unknown-org]: 上级组织 `x` 不存在（字段 `parent`）"
-        );
+        let d = at("content/orgs.yaml", Pos { line: 3, col: 5 }).error("unknown-org", "parent", "上级组织 `x` 不存在");
+        assert_eq!(d.to_string(), "content/orgs.yaml:3:5: error[unknown-org]: 上级组织 `x` 不存在（字段 `parent`）");
     }
 
     #[test]

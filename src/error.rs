@@ -6,15 +6,9 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("无法读取 {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("无法写入 {path}: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
     #[error("找不到内容目录 {0}（应包含 site.yaml 和 orgs.yaml）")]
     NoContent(PathBuf),
     #[error("模板错误: {0}")]
@@ -27,16 +21,10 @@ pub enum Error {
 
 impl Error {
     pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Read {
-            path: path.into(),
-            source,
-        }
+        Error::Read { path: path.into(), source }
     }
     pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Write {
-            path: path.into(),
-            source,
-        }
+        Error::Write { path: path.into(), source }
     }
 }
 

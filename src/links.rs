@@ -42,13 +42,7 @@ pub fn check(out: &Output) -> LinkReport {
         .map(|(k, v)| (k, String::from_utf8_lossy(v).into_owned()))
         .collect();
     for (page, html) in &pages {
-        ids.insert(
-            page.as_str(),
-            id_re()
-                .captures_iter(html)
-                .map(|c| unescape(&c[1]))
-                .collect(),
-        );
+        ids.insert(page.as_str(), id_re().captures_iter(html).map(|c| unescape(&c[1])).collect());
     }
     for (page, html) in &pages {
         for cap in attr_re().captures_iter(html) {
@@ -59,10 +53,7 @@ pub fn check(out: &Output) -> LinkReport {
                 continue;
             }
             if !resolves(page, &raw, out, &ids) {
-                report.broken.push(BrokenLink {
-                    page: page.to_string(),
-                    target: raw,
-                });
+                report.broken.push(BrokenLink { page: page.to_string(), target: raw });
             }
         }
     }
@@ -72,10 +63,7 @@ pub fn check(out: &Output) -> LinkReport {
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&#x2F;", "/")
-        .replace("&#x27;", "'")
-        .replace("&quot;", "\"")
+    s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\"")
 }
 
 fn resolves(page: &str, link: &str, out: &Output, ids: &BTreeMap<&str, BTreeSet<String>>) -> bool {
@@ -84,24 +72,14 @@ fn resolves(page: &str, link: &str, out: &Output, ids: &BTreeMap<&str, BTreeSet<
         None => (link, None),
     };
     let path = path.split('?').next().unwrap_or("");
-    let target = if path.is_empty() {
-        Some(page.to_string())
-    } else {
-        join(page, path)
-    };
+    let target = if path.is_empty() { Some(page.to_string()) } else { join(page, path) };
     let Some(target) = target else { return false };
-    let target = if target.is_empty() || target.ends_with('/') {
-        format!("{target}index.html")
-    } else {
-        target
-    };
+    let target = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
     if !out.files.contains_key(&target) {
         return false;
     }
     match fragment.filter(|f| !f.is_empty()) {
-        Some(f) if target.ends_with(".html") => {
-            ids.get(target.as_str()).is_some_and(|set| set.contains(f))
-        }
+        Some(f) if target.ends_with(".html") => ids.get(target.as_str()).is_some_and(|set| set.contains(f)),
         _ => true,
     }
 }
@@ -148,17 +126,10 @@ mod tests {
                 "index.html",
                 r##"<a href="orgs/index.html">x</a><a href="orgs/nope/index.html">y</a><a href="https://e.cn/">z</a><a href="#top">t</a><p id="top"></p>"##,
             ),
-            (
-                "orgs/index.html",
-                r##"<a href="../index.html#missing">back</a><link href="../static/a.css">"##,
-            ),
+            ("orgs/index.html", r##"<a href="../index.html#missing">back</a><link href="../static/a.css">"##),
         ]);
         let r = check(&out);
-        let broken: Vec<(&str, &str)> = r
-            .broken
-            .iter()
-            .map(|b| (b.page.as_str(), b.target.as_str()))
-            .collect();
+        let broken: Vec<(&str, &str)> = r.broken.iter().map(|b| (b.page.as_str(), b.target.as_str())).collect();
         assert_eq!(
             broken,
             vec![
@@ -173,9 +144,6 @@ mod tests {
     #[test]
     fn links_above_the_root_are_broken() {
         assert_eq!(join("a/index.html", "../../x.html"), None);
-        assert_eq!(
-            join("a/b/index.html", "../c/index.html"),
-            Some("a/c/index.html".into())
-        );
+        assert_eq!(join("a/b/index.html", "../c/index.html"), Some("a/c/index.html".into()));
     }
 }

@@ -42,16 +42,9 @@ pub fn options(args: &SiteArgs) -> Result<Options> {
         AudienceArg::Public => Audience::Public,
         AudienceArg::Party => Audience::Party,
     };
-    let default_out = if audience == Audience::Party {
-        "public-party"
-    } else {
-        "public"
-    };
+    let default_out = if audience == Audience::Party { "public-party" } else { "public" };
     Ok(Options {
-        out: args
-            .out
-            .clone()
-            .unwrap_or_else(|| args.root.join(default_out)),
+        out: args.out.clone().unwrap_or_else(|| args.root.join(default_out)),
         root: args.root.clone(),
         today: today(args.date.as_deref())?,
         audience,
@@ -63,15 +56,12 @@ pub fn options(args: &SiteArgs) -> Result<Options> {
 /// `--date`, else SOURCE_DATE_EPOCH, else today in China (+08:00, whatever the machine's zone).
 fn today(date: Option<&str>) -> Result<Date> {
     if let Some(d) = date {
-        return Date::parse(d)
-            .ok_or_else(|| Error::Usage(format!("--date `{d}` 应写成 YYYY-MM-DD")));
+        return Date::parse(d).ok_or_else(|| Error::Usage(format!("--date `{d}` 应写成 YYYY-MM-DD")));
     }
     let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
-        let secs: i64 = epoch
-            .trim()
-            .parse()
-            .map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` 不是整数")))?;
+        let secs: i64 =
+            epoch.trim().parse().map_err(|_| Error::Usage(format!("SOURCE_DATE_EPOCH `{epoch}` 不是整数")))?;
         let dt = chrono::DateTime::from_timestamp(secs, 0)
             .ok_or_else(|| Error::Usage("SOURCE_DATE_EPOCH 超出范围".into()))?;
         return Ok(Date(dt.with_timezone(&china).date_naive()));
@@ -80,9 +70,7 @@ fn today(date: Option<&str>) -> Result<Date> {
 }
 
 /// load -> validate -> render, all in memory. `Err(diags)` when content has errors.
-pub fn render_site(
-    opts: &Options,
-) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
+pub fn render_site(opts: &Options) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
     let (loaded, mut diags) = load::load(&opts.root)?;
     let (site, more) = validate::validate(loaded, opts.today, opts.audience);
     diags.extend(more);
@@ -90,18 +78,9 @@ pub fn render_site(
         return Ok(Err(diags));
     };
     let theme = Theme::load(&opts.root, &site.config.theme)?;
-    let build = BuildInfo {
-        date: opts.today.chinese(),
-        release: None,
-        preview: true,
-        party: opts.audience == Audience::Party,
-    };
-    let output = render::render(
-        &site,
-        &theme,
-        &build,
-        &opts.root.join("content").join("attachments"),
-    )?;
+    let build =
+        BuildInfo { date: opts.today.chinese(), release: None, preview: true, party: opts.audience == Audience::Party };
+    let output = render::render(&site, &theme, &build, &opts.root.join("content").join("attachments"))?;
     Ok(Ok((site, output, diags)))
 }
 
@@ -116,10 +95,7 @@ pub fn build(opts: &Options) -> Result<Outcome> {
     }
     write::write_atomically(&output, &opts.out)?;
     print_diagnostics(opts, diags.clone());
-    Ok(Outcome::Done(Summary {
-        line: summary(&site, &output, &diags, started, &opts.out),
-        quiet: opts.quiet,
-    }))
+    Ok(Outcome::Done(Summary { line: summary(&site, &output, &diags, started, &opts.out), quiet: opts.quiet }))
 }
 
 pub fn check(opts: &Options) -> Result<Outcome> {
@@ -146,10 +122,7 @@ pub fn check(opts: &Options) -> Result<Outcome> {
         started.elapsed().as_secs_f64()
     );
     let _ = site;
-    Ok(Outcome::Done(Summary {
-        line,
-        quiet: opts.quiet,
-    }))
+    Ok(Outcome::Done(Summary { line, quiet: opts.quiet }))
 }
 
 fn broken_link(b: &links::BrokenLink, severity: Severity) -> Diagnostic {
@@ -171,10 +144,7 @@ fn report_failure(opts: &Options, diags: Diagnostics) -> Outcome {
     let warnings = diags.warning_count();
     print_diagnostics(opts, diags);
     if opts.format == Format::Text {
-        eprintln!(
-            "发现 {errors} 个错误、{warnings} 个警告；未生成网站，原有的 {} 保持不变。",
-            opts.out.display()
-        );
+        eprintln!("发现 {errors} 个错误、{warnings} 个警告；未生成网站，原有的 {} 保持不变。", opts.out.display());
     }
     Outcome::ContentErrors
 }
@@ -191,13 +161,7 @@ fn print_diagnostics(opts: &Options, diags: Diagnostics) {
     }
 }
 
-fn summary(
-    site: &Site,
-    output: &Output,
-    diags: &Diagnostics,
-    started: Instant,
-    out: &std::path::Path,
-) -> String {
+fn summary(site: &Site, output: &Output, diags: &Diagnostics, started: Instant, out: &std::path::Path) -> String {
     format!(
         "已生成 {}：年度目标 {}、述职评议 {}、整改清单 {}、党务公开 {}、群众评说 {}、页面 {}；共 {} 个网页、{} 个文件；{} 个警告；用时 {:.2} 秒",
         out.display(),

@@ -55,29 +55,12 @@ enum FileKind {
     Site,
     Orgs,
     Calendar,
-    Targets {
-        year: String,
-        org: String,
-    },
-    Report {
-        year: String,
-        org: String,
-    },
-    Rectifications {
-        org: String,
-    },
-    Disclosure {
-        year: String,
-        org: String,
-        slug: String,
-    },
-    Comments {
-        year: String,
-        org: String,
-    },
-    Page {
-        slug: String,
-    },
+    Targets { year: String, org: String },
+    Report { year: String, org: String },
+    Rectifications { org: String },
+    Disclosure { year: String, org: String, slug: String },
+    Comments { year: String, org: String },
+    Page { slug: String },
     Attachment,
     Ledger,
     Ignored,
@@ -92,29 +75,20 @@ fn classify(rel: &[&str]) -> FileKind {
         [name, ..] if name.starts_with('.') => FileKind::Ignored,
         [.., name] if name.starts_with('.') => FileKind::Ignored,
         ["calendar", f] if f.ends_with(".yaml") => FileKind::Calendar,
-        ["targets", y, f] if f.ends_with(".yaml") => FileKind::Targets {
-            year: y.to_string(),
-            org: stem(f, ".yaml").unwrap(),
-        },
-        ["reports", y, f] if f.ends_with(".md") => FileKind::Report {
-            year: y.to_string(),
-            org: stem(f, ".md").unwrap(),
-        },
-        ["rectifications", f] if f.ends_with(".yaml") => FileKind::Rectifications {
-            org: stem(f, ".yaml").unwrap(),
-        },
-        ["disclosures", y, o, f] if f.ends_with(".md") => FileKind::Disclosure {
-            year: y.to_string(),
-            org: o.to_string(),
-            slug: stem(f, ".md").unwrap(),
-        },
-        ["comments", y, f] if f.ends_with(".yaml") => FileKind::Comments {
-            year: y.to_string(),
-            org: stem(f, ".yaml").unwrap(),
-        },
-        ["pages", f] if f.ends_with(".md") => FileKind::Page {
-            slug: stem(f, ".md").unwrap(),
-        },
+        ["targets", y, f] if f.ends_with(".yaml") => {
+            FileKind::Targets { year: y.to_string(), org: stem(f, ".yaml").unwrap() }
+        }
+        ["reports", y, f] if f.ends_with(".md") => {
+            FileKind::Report { year: y.to_string(), org: stem(f, ".md").unwrap() }
+        }
+        ["rectifications", f] if f.ends_with(".yaml") => FileKind::Rectifications { org: stem(f, ".yaml").unwrap() },
+        ["disclosures", y, o, f] if f.ends_with(".md") => {
+            FileKind::Disclosure { year: y.to_string(), org: o.to_string(), slug: stem(f, ".md").unwrap() }
+        }
+        ["comments", y, f] if f.ends_with(".yaml") => {
+            FileKind::Comments { year: y.to_string(), org: stem(f, ".yaml").unwrap() }
+        }
+        ["pages", f] if f.ends_with(".md") => FileKind::Page { slug: stem(f, ".md").unwrap() },
         ["attachments", ..] => FileKind::Attachment,
         ["releases", ..] => FileKind::Ledger,
         _ => FileKind::Unknown,
@@ -135,9 +109,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
             let kind = classify(&parts);
             let display = format!("content/{rel}");
             let text = match kind {
-                FileKind::Attachment | FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => {
-                    Ok(String::new())
-                }
+                FileKind::Attachment | FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => Ok(String::new()),
                 _ => read_text(abs, &display),
             };
             (display, kind, text)
@@ -145,10 +117,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
         .collect::<Vec<_>>();
     let mut loaded = Loaded::default();
     let mut diags = Diagnostics::new();
-    let parsed: Vec<(Parsed, Diagnostics)> = read
-        .into_par_iter()
-        .map(|(p, k, t)| parse_file(p, k, t))
-        .collect();
+    let parsed: Vec<(Parsed, Diagnostics)> = read.into_par_iter().map(|(p, k, t)| parse_file(p, k, t)).collect();
     for (item, d) in parsed {
         diags.extend(d);
         loaded.add(item);
@@ -161,11 +130,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
         ));
     }
     if loaded.orgs.is_none() {
-        diags.push(at("content/orgs.yaml", Pos::START).error(
-            "missing-file",
-            "",
-            "缺少 content/orgs.yaml（组织架构）",
-        ));
+        diags.push(at("content/orgs.yaml", Pos::START).error("missing-file", "", "缺少 content/orgs.yaml（组织架构）"));
     }
     Ok((loaded, diags))
 }
@@ -173,20 +138,13 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
 /// Every regular file under `dir`, sorted, as (absolute path, `/`-separated relative path).
 fn list_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
     let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .follow_links(false)
-    {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false) {
         let entry = entry.map_err(|e| Error::read(dir, std::io::Error::other(e.to_string())))?;
         if entry.file_type().is_dir() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         out.push((entry.path().to_path_buf(), rel));
     }
     Ok(out)
@@ -201,22 +159,10 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
     };
     let meta = match std::fs::symlink_metadata(abs) {
         Ok(m) => m,
-        Err(e) => {
-            return fail(
-                &mut diags,
-                "unreadable",
-                format!("无法读取文件：{e}"),
-                Pos::START,
-            )
-        }
+        Err(e) => return fail(&mut diags, "unreadable", format!("无法读取文件：{e}"), Pos::START),
     };
     if meta.file_type().is_symlink() {
-        return fail(
-            &mut diags,
-            "unsafe-path",
-            "内容文件不能是符号链接".into(),
-            Pos::START,
-        );
+        return fail(&mut diags, "unsafe-path", "内容文件不能是符号链接".into(), Pos::START);
     }
     if meta.len() > MAX_FILE_BYTES {
         let msg = format!(
@@ -228,14 +174,7 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
     }
     let bytes = match std::fs::read(abs) {
         Ok(b) => b,
-        Err(e) => {
-            return fail(
-                &mut diags,
-                "unreadable",
-                format!("无法读取文件：{e}"),
-                Pos::START,
-            )
-        }
+        Err(e) => return fail(&mut diags, "unreadable", format!("无法读取文件：{e}"), Pos::START),
     };
     match String::from_utf8(bytes) {
         Ok(s) => Ok(normalise(s)),
@@ -261,9 +200,7 @@ fn normalise(s: String) -> String {
 
 /// Splits `---`-delimited front matter: (yaml, its line offset, body).
 pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---").filter(|r| r.trim().is_empty()))?;
+    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---").filter(|r| r.trim().is_empty()))?;
     let mut offset = 0;
     for line in rest.split_inclusive('\n') {
         let trimmed = line.trim_end();
@@ -309,11 +246,7 @@ impl Loaded {
     }
 }
 
-fn parse_file(
-    path: String,
-    kind: FileKind,
-    text: std::result::Result<String, Diagnostics>,
-) -> (Parsed, Diagnostics) {
+fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Diagnostics>) -> (Parsed, Diagnostics) {
     let mut diags = Diagnostics::new();
     let text = match text {
         Ok(t) => t,
@@ -324,13 +257,11 @@ fn parse_file(
         FileKind::Site => yaml_file(&path, text, &mut diags).map(Parsed::Config),
         FileKind::Orgs => yaml_file(&path, text, &mut diags).map(Parsed::Orgs),
         FileKind::Calendar => yaml_file(&path, text, &mut diags).map(Parsed::Calendar),
-        FileKind::Targets { year: y, org } => {
-            yaml_file(&path, text, &mut diags).map(|mut l: Located<Targets>| {
-                l.path_year = year(&y);
-                l.path_org = Some(org);
-                Parsed::Targets(l)
-            })
-        }
+        FileKind::Targets { year: y, org } => yaml_file(&path, text, &mut diags).map(|mut l: Located<Targets>| {
+            l.path_year = year(&y);
+            l.path_org = Some(org);
+            Parsed::Targets(l)
+        }),
         FileKind::Report { year: y, org } => {
             md_file(&path, text, &mut diags, |r: &mut Report, b| r.body = b).map(|mut l| {
                 l.path_year = year(&y);
@@ -338,12 +269,10 @@ fn parse_file(
                 Parsed::Report(l)
             })
         }
-        FileKind::Rectifications { org } => {
-            yaml_file(&path, text, &mut diags).map(|mut l: Located<Rectifications>| {
-                l.path_org = Some(org);
-                Parsed::Rect(l)
-            })
-        }
+        FileKind::Rectifications { org } => yaml_file(&path, text, &mut diags).map(|mut l: Located<Rectifications>| {
+            l.path_org = Some(org);
+            Parsed::Rect(l)
+        }),
         FileKind::Disclosure { year: y, org, slug } => {
             md_file(&path, text, &mut diags, |d: &mut Disclosure, b| d.body = b).map(|mut l| {
                 l.value.slug = slug.clone();
@@ -354,22 +283,17 @@ fn parse_file(
                 Parsed::Disclosure(l)
             })
         }
-        FileKind::Comments { year: y, org } => {
-            yaml_file(&path, text, &mut diags).map(|mut l: Located<Comments>| {
-                l.path_year = year(&y);
-                l.path_org = Some(org);
-                Parsed::Comments(l)
-            })
-        }
-        FileKind::Page { slug } => md_file(&path, text, &mut diags, |p: &mut Page, b| p.body = b)
-            .map(|mut l| {
-                l.value.slug = slug.clone();
-                l.slug = Some(slug);
-                Parsed::Page(l)
-            }),
-        FileKind::Attachment => Some(Parsed::Attachment(
-            path.trim_start_matches("content/attachments/").to_string(),
-        )),
+        FileKind::Comments { year: y, org } => yaml_file(&path, text, &mut diags).map(|mut l: Located<Comments>| {
+            l.path_year = year(&y);
+            l.path_org = Some(org);
+            Parsed::Comments(l)
+        }),
+        FileKind::Page { slug } => md_file(&path, text, &mut diags, |p: &mut Page, b| p.body = b).map(|mut l| {
+            l.value.slug = slug.clone();
+            l.slug = Some(slug);
+            Parsed::Page(l)
+        }),
+        FileKind::Attachment => Some(Parsed::Attachment(path.trim_start_matches("content/attachments/").to_string())),
         FileKind::Unknown => {
             let msg = "不认识的文件，已忽略；请对照内容格式检查文件名和所在目录";
             diags.push(at(&path, Pos::START).warning("unknown-file", "", msg));
@@ -381,28 +305,14 @@ fn parse_file(
 }
 
 fn located<T>(value: T, path: &str, positions: Positions, text: String) -> Located<T> {
-    Located {
-        value,
-        path: path.to_string(),
-        positions,
-        path_year: None,
-        path_org: None,
-        slug: None,
-        text,
-    }
+    Located { value, path: path.to_string(), positions, path_year: None, path_org: None, slug: None, text }
 }
 
-fn yaml_file<T: DeserializeOwned>(
-    path: &str,
-    text: String,
-    diags: &mut Diagnostics,
-) -> Option<Located<T>> {
+fn yaml_file<T: DeserializeOwned>(path: &str, text: String, diags: &mut Diagnostics) -> Option<Located<T>> {
     match yaml::parse::<T>(&text, 0) {
         Ok((v, pos)) => Some(located(v, path, pos, text)),
         Err(problems) => {
-            problems
-                .into_iter()
-                .for_each(|p| diags.push(p.into_diagnostic(path)));
+            problems.into_iter().for_each(|p| diags.push(p.into_diagnostic(path)));
             None
         }
     }
@@ -425,9 +335,7 @@ fn md_file<T: DeserializeOwned>(
             Some(located(v, path, pos, text))
         }
         Err(problems) => {
-            problems
-                .into_iter()
-                .for_each(|p| diags.push(p.into_diagnostic(path)));
+            problems.into_iter().for_each(|p| diags.push(p.into_diagnostic(path)));
             None
         }
     }
@@ -449,18 +357,9 @@ mod tests {
     fn paths_classify_into_kinds() {
         assert_eq!(
             classify(&["disclosures", "2025", "hexing", "x.md"]),
-            FileKind::Disclosure {
-                year: "2025".into(),
-                org: "hexing".into(),
-                slug: "x".into()
-            }
+            FileKind::Disclosure { year: "2025".into(), org: "hexing".into(), slug: "x".into() }
         );
-        assert_eq!(
-            classify(&["pages", "about.md"]),
-            FileKind::Page {
-                slug: "about".into()
-            }
-        );
+        assert_eq!(classify(&["pages", "about.md"]), FileKind::Page { slug: "about".into() });
         assert_eq!(classify(&["notes.txt"]), FileKind::Unknown);
         assert_eq!(classify(&[".DS_Store"]), FileKind::Ignored);
     }

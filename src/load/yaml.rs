@@ -69,17 +69,11 @@ impl YamlProblem {
 }
 
 /// Parses `text` (which starts at file line `line_offset + 1`) into `T`, and maps its key positions.
-pub fn parse<T: DeserializeOwned>(
-    text: &str,
-    line_offset: usize,
-) -> Result<(T, Positions), Vec<YamlProblem>> {
+pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, Positions), Vec<YamlProblem>> {
     let (positions, mut problems) = map_positions(text, line_offset);
     if text.trim().is_empty() {
         problems.push(YamlProblem {
-            pos: Pos {
-                line: line_offset + 1,
-                col: 1,
-            },
+            pos: Pos { line: line_offset + 1, col: 1 },
             rule: "empty-file",
             field: String::new(),
             message: "文件是空的，缺少必填内容".into(),
@@ -112,21 +106,17 @@ fn describe(
     let inner = e.inner();
     let raw = inner.to_string();
     let pos = match inner.location() {
-        Some(loc) => Pos {
-            line: loc.line() + line_offset,
-            col: loc.column(),
-        },
+        Some(loc) => Pos { line: loc.line() + line_offset, col: loc.column() },
         None => positions.value(&field),
     };
-    let (rule, message) = translate(&raw);
+    // serde_yaml prefixes the key path, which the diagnostic already carries as its field.
+    let bare = match raw.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => rest,
+        _ => raw.as_str(),
+    };
+    let (rule, message) = translate(bare);
     let hint = hint_for(text, pos.line.saturating_sub(line_offset), &raw);
-    YamlProblem {
-        pos,
-        rule,
-        field,
-        message,
-        hint,
-    }
+    YamlProblem { pos, rule, field, message, hint }
 }
 
 /// serde's English messages, in the editor's language, with a stable rule name.
@@ -135,40 +125,18 @@ fn translate(raw: &str) -> (&'static str, String) {
     let ticks: Vec<&str> = msg.split('`').skip(1).step_by(2).collect();
     if msg.starts_with("unknown field") {
         let valid = ticks.get(1..).map(|v| v.join("、")).unwrap_or_default();
-        let known = if valid.is_empty() {
-            String::new()
-        } else {
-            format!("；可用的键：{valid}")
-        };
-        return (
-            "unknown-key",
-            format!("未知的键 `{}`{known}", ticks.first().unwrap_or(&"")),
-        );
+        let known = if valid.is_empty() { String::new() } else { format!("；可用的键：{valid}") };
+        return ("unknown-key", format!("未知的键 `{}`{known}", ticks.first().unwrap_or(&"")));
     }
     if msg.starts_with("missing field") {
-        return (
-            "missing-key",
-            format!("缺少必填的键 `{}`", ticks.first().unwrap_or(&"")),
-        );
+        return ("missing-key", format!("缺少必填的键 `{}`", ticks.first().unwrap_or(&"")));
     }
     if msg.starts_with("unknown variant") {
         let valid = ticks.get(1..).map(|v| v.join("、")).unwrap_or_default();
-        return (
-            "not-in-list",
-            format!(
-                "取值 `{}` 不在可选范围内：{valid}",
-                ticks.first().unwrap_or(&"")
-            ),
-        );
+        return ("not-in-list", format!("取值 `{}` 不在可选范围内：{valid}", ticks.first().unwrap_or(&"")));
     }
-    if msg.starts_with("invalid type")
-        || msg.starts_with("invalid value")
-        || msg.starts_with("invalid length")
-    {
-        return (
-            "wrong-type",
-            format!("类型不对：{}", chinese_type_message(msg)),
-        );
+    if msg.starts_with("invalid type") || msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+        return ("wrong-type", format!("类型不对：{}", chinese_type_message(msg)));
     }
     if msg.contains("YYYY-MM-DD") {
         return ("bad-date", msg.to_string());
@@ -177,19 +145,12 @@ fn translate(raw: &str) -> (&'static str, String) {
         return ("duplicate-key", format!("重复的键：{msg}"));
     }
     if msg.contains("recursion limit") || msg.contains("repetition limit") {
-        return (
-            "yaml-too-complex",
-            "YAML 嵌套过深或别名展开过多，已拒绝读取".to_string(),
-        );
+        return ("yaml-too-complex", "YAML 嵌套过深或别名展开过多，已拒绝读取".to_string());
     }
     if msg.contains("did not match any variant of untagged enum") {
-        return (
-            "wrong-type",
-            "类型不对：应为一个名字，或 [{ name: …, from: 日期 }] 形式的任职记录".to_string(),
-        );
+        return ("wrong-type", "类型不对：应为一个名字，或 [{ name: …, from: 日期 }] 形式的任职记录".to_string());
     }
-    if raw.contains(" at line ") || msg.contains("while scanning") || msg.contains("while parsing")
-    {
+    if raw.contains(" at line ") || msg.contains("while scanning") || msg.contains("while parsing") {
         return ("yaml-syntax", format!("YAML 语法错误：{msg}"));
     }
     ("wrong-type", msg.to_string())
@@ -242,10 +203,7 @@ fn hint_for(text: &str, line: usize, raw: &str) -> Option<String> {
 
 /// Walks the YAML events once, recording where every key and value starts.
 fn map_positions(text: &str, line_offset: usize) -> (Positions, Vec<YamlProblem>) {
-    let mut walker = Walker {
-        line_offset,
-        ..Walker::default()
-    };
+    let mut walker = Walker { line_offset, ..Walker::default() };
     let mut parser = Parser::new_from_str(text);
     // Syntax errors are reported by serde_yaml, which locates them; here they only stop the walk.
     let _ = parser.load(&mut walker, false);
@@ -275,10 +233,7 @@ struct Walker {
 
 impl Walker {
     fn pos(&self, m: &Marker) -> Pos {
-        Pos {
-            line: m.line() + self.line_offset,
-            col: m.col() + 1,
-        }
+        Pos { line: m.line() + self.line_offset, col: m.col() + 1 }
     }
 
     /// The path a value arriving now belongs to; advances the parent frame.
@@ -301,12 +256,12 @@ impl Walker {
     }
 
     fn scalar(&mut self, s: String, pos: Pos) {
-        if let Some(Frame::Map {
-            path,
-            key: key @ None,
-            seen,
-        }) = self.stack.last_mut()
-        {
+        if let Some(Frame::Map { path, key: key @ None, seen }) = self.stack.last_mut() {
+            // A block mapping's start marker sits after its first key; the key is where it begins.
+            if seen.is_empty() {
+                let start = self.positions.values.entry(path.clone()).or_insert(pos);
+                *start = (*start).min(pos);
+            }
             let full = join(path, &s);
             if seen.contains(&s) {
                 self.problems.push(YamlProblem {
@@ -341,10 +296,7 @@ impl MarkedEventReceiver for Walker {
             Event::Scalar(s, ..) => self.scalar(s, pos),
             Event::Alias(_) => {
                 // An alias used as a key has no name to record; as a value it just occupies the slot.
-                if let Some(Frame::Map {
-                    key: key @ None, ..
-                }) = self.stack.last_mut()
-                {
+                if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
                     *key = Some("*".into());
                 } else {
                     self.value_at(pos);
@@ -352,11 +304,7 @@ impl MarkedEventReceiver for Walker {
             }
             Event::MappingStart(..) => {
                 let path = self.value_at(pos).unwrap_or_default();
-                self.stack.push(Frame::Map {
-                    path,
-                    key: None,
-                    seen: Vec::new(),
-                });
+                self.stack.push(Frame::Map { path, key: None, seen: Vec::new() });
             }
             Event::SequenceStart(..) => {
                 let path = self.value_at(pos).unwrap_or_default();
@@ -415,10 +363,7 @@ mod tests {
     #[test]
     fn full_width_colon_gets_a_hint() {
         let errs = parse::<Doc>("title： x\nentries: []\n", 0).unwrap_err();
-        assert!(
-            errs[0].hint.as_deref().unwrap_or("").contains("中文冒号"),
-            "{errs:?}"
-        );
+        assert!(errs[0].hint.as_deref().unwrap_or("").contains("中文冒号"), "{errs:?}");
     }
 
     #[test]
@@ -426,10 +371,7 @@ mod tests {
         let errs = parse::<Doc>("title: \"三会一课\"台账\nentries: []\n", 0).unwrap_err();
         assert_eq!(errs[0].rule, "yaml-syntax");
         assert_eq!(errs[0].pos.line, 1);
-        assert!(
-            errs[0].hint.as_deref().unwrap_or("").contains("中文引号"),
-            "{errs:?}"
-        );
+        assert!(errs[0].hint.as_deref().unwrap_or("").contains("中文引号"), "{errs:?}");
     }
 
     #[test]

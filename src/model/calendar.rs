@@ -26,15 +26,7 @@ impl Calendar {
     pub fn new(years: impl IntoIterator<Item = CalendarYear>) -> Calendar {
         let years = years
             .into_iter()
-            .map(|y| {
-                (
-                    y.year,
-                    (
-                        y.holidays.into_iter().collect(),
-                        y.workdays.into_iter().collect(),
-                    ),
-                )
-            })
+            .map(|y| (y.year, (y.holidays.into_iter().collect(), y.workdays.into_iter().collect())))
             .collect();
         Calendar { years }
     }
@@ -83,9 +75,7 @@ impl Calendar {
 
     /// Years in `from..=to` this calendar has no file for.
     pub fn missing_years(&self, from: Date, to: Date) -> Vec<i32> {
-        (from.year()..=to.year())
-            .filter(|y| !self.knows_year(*y))
-            .collect()
+        (from.year()..=to.year()).filter(|y| !self.knows_year(*y)).collect()
     }
 }
 
@@ -101,12 +91,7 @@ mod tests {
     fn holidays_and_make_up_days_count_correctly() {
         let cal = Calendar::new([CalendarYear {
             year: 2025,
-            holidays: vec![
-                d("2025-10-01"),
-                d("2025-10-02"),
-                d("2025-10-03"),
-                d("2025-10-06"),
-            ],
+            holidays: vec![d("2025-10-01"), d("2025-10-02"), d("2025-10-03"), d("2025-10-06")],
             workdays: vec![d("2025-09-28"), d("2025-10-11")],
         }]);
         // 2025-09-28 is a Sunday make-up workday; Oct 1-3 and 6 are holidays; Oct 4-5 weekend.
@@ -122,9 +107,6 @@ mod tests {
         // Monday 2030-01-07 .. Sunday 2030-01-13: five weekdays.
         assert_eq!(cal.workdays_inclusive(d("2030-01-07"), d("2030-01-13")), 5);
         assert_eq!(cal.workdays_after(d("2030-01-07"), d("2030-01-08")), 1);
-        assert_eq!(
-            cal.missing_years(d("2029-12-01"), d("2030-01-01")),
-            vec![2029, 2030]
-        );
+        assert_eq!(cal.missing_years(d("2029-12-01"), d("2030-01-01")), vec![2029, 2030]);
     }
 }

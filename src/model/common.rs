@@ -42,9 +42,7 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
         let raw = Scalar::deserialize(d)?.0;
         Date::parse(&raw).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "日期 `{raw}` 无法识别，应写成 YYYY-MM-DD（如 2025-03-06）"
-            ))
+            serde::de::Error::custom(format!("日期 `{raw}` 无法识别，应写成 YYYY-MM-DD（如 2025-03-06）"))
         })
     }
 }
@@ -95,9 +93,7 @@ impl fmt::Display for Scalar {
 }
 
 /// 公开范围: who may see a record.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Deserialize, Serialize)]
 pub enum Scope {
     #[default]
     #[serde(rename = "向社会公开")]

@@ -5,8 +5,7 @@
 use super::common::Date;
 use super::org::OrgTree;
 use super::records::{
-    CommentEntry, CommentStatus, Compare, FinalStatus, ProgressStatus, Rating, RectItem,
-    RectStatus, Report, TargetItem,
+    CommentEntry, CommentStatus, Compare, FinalStatus, ProgressStatus, Rating, RectItem, RectStatus, Report, TargetItem,
 };
 use crate::config::{EvaluationRules, Formula, Rules};
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,11 +23,7 @@ pub fn percent(x: f64) -> String {
 
 /// Σ votes of options that count (not listed in `invalid`).
 pub fn valid_votes(votes: &BTreeMap<String, u32>, rules: &EvaluationRules) -> u32 {
-    votes
-        .iter()
-        .filter(|(k, _)| !rules.invalid.contains(k))
-        .map(|(_, v)| *v)
-        .sum()
+    votes.iter().filter(|(k, _)| !rules.invalid.contains(k)).map(|(_, v)| *v).sum()
 }
 
 /// 满意率 in percent, unrounded; `None` when there is no valid vote.
@@ -68,8 +63,9 @@ pub struct RankFig {
 }
 
 impl RankFig {
+    /// Last place; a group of one has no last.
     pub fn is_last(&self) -> bool {
-        self.position == self.of
+        self.of > 1 && self.position == self.of
     }
 }
 
@@ -81,59 +77,32 @@ pub fn ranks(reports: &[&Report], tree: &OrgTree, rules: &EvaluationRules) -> Ve
         let Some(ix) = tree.ix(r.org.as_str()) else {
             continue;
         };
-        let Some(sat) = r
-            .evaluation
-            .as_ref()
-            .and_then(|e| satisfaction(&e.votes, rules))
-        else {
+        let Some(sat) = r.evaluation.as_ref().and_then(|e| satisfaction(&e.votes, rules)) else {
             continue;
         };
         let kind = format!("{:?}", tree.orgs[ix].kind);
-        groups
-            .entry((r.year, tree.parent[ix], kind))
-            .or_default()
-            .push((i, sat));
+        groups.entry((r.year, tree.parent[ix], kind)).or_default().push((i, sat));
     }
     let mut out: Vec<Option<RankFig>> = vec![None; reports.len()];
     for ((_, parent, _), members) in groups {
         let of = members.len() as u32;
         let group = group_label(tree, parent, members.first().map(|m| reports[m.0]));
         for &(i, sat) in &members {
-            let better = members
-                .iter()
-                .filter(|(_, s)| round1(*s) > round1(sat))
-                .count() as u32;
-            out[i] = Some(RankFig {
-                position: better + 1,
-                of,
-                group: group.clone(),
-                stated: false,
-            });
+            let better = members.iter().filter(|(_, s)| round1(*s) > round1(sat)).count() as u32;
+            out[i] = Some(RankFig { position: better + 1, of, group: group.clone(), stated: false });
         }
     }
     for (i, r) in reports.iter().enumerate() {
         if let Some(rank) = r.evaluation.as_ref().and_then(|e| e.rank.as_ref()) {
-            let group = rank
-                .group
-                .clone()
-                .or_else(|| out[i].as_ref().map(|f| f.group.clone()))
-                .unwrap_or_default();
-            out[i] = Some(RankFig {
-                position: rank.position,
-                of: rank.of,
-                group,
-                stated: true,
-            });
+            let group = rank.group.clone().or_else(|| out[i].as_ref().map(|f| f.group.clone())).unwrap_or_default();
+            out[i] = Some(RankFig { position: rank.position, of: rank.of, group, stated: true });
         }
     }
     out
 }
 
 fn group_label(tree: &OrgTree, parent: Option<usize>, sample: Option<&Report>) -> String {
-    let kind = sample
-        .and_then(|r| tree.get(r.org.as_str()))
-        .map(|o| o.kind.label())
-        .unwrap_or("");
+    let kind = sample.and_then(|r| tree.get(r.org.as_str())).map(|o| o.kind.label()).unwrap_or("");
     match parent {
         Some(p) => format!("{}所属{}", tree.orgs[p].display_name(), kind),
         None => kind.to_string(),
@@ -180,16 +149,9 @@ pub fn meets(compare: Compare, actual: f64, target: f64) -> Option<bool> {
 
 pub fn target_status(item: &TargetItem, today: Date) -> TargetFig {
     let latest = item.progress.iter().max_by_key(|p| p.as_of);
-    let actual = item
-        .final_result
-        .as_ref()
-        .and_then(|f| f.value)
-        .or_else(|| {
-            item.progress
-                .iter()
-                .filter(|p| p.value.is_some())
-                .max_by_key(|p| p.as_of)
-                .and_then(|p| p.value)
+    let actual =
+        item.final_result.as_ref().and_then(|f| f.value).or_else(|| {
+            item.progress.iter().filter(|p| p.value.is_some()).max_by_key(|p| p.as_of).and_then(|p| p.value)
         });
     let numeric_met = item.target.as_ref().and_then(|t| {
         let (Some(c), Some(v), Some(a)) = (t.compare, t.value, actual) else {
@@ -203,16 +165,10 @@ pub fn target_status(item: &TargetItem, today: Date) -> TargetFig {
             FinalStatus::Unmet => ProgressStatus::Unmet,
         },
         None if numeric_met == Some(true) => ProgressStatus::Done,
-        None => latest
-            .map(|p| p.status)
-            .unwrap_or(ProgressStatus::NotStarted),
+        None => latest.map(|p| p.status).unwrap_or(ProgressStatus::NotStarted),
     };
     let overdue = status != ProgressStatus::Done && item.deadline.is_some_and(|d| d < today);
-    TargetFig {
-        status,
-        overdue,
-        actual,
-    }
+    TargetFig { status, overdue, actual }
 }
 
 /// Share of items done, in percent; `None` for no items.
@@ -241,15 +197,11 @@ impl RectFig {
 }
 
 pub fn rect_overdue(item: &RectItem, today: Date) -> bool {
-    !matches!(item.status, RectStatus::Done | RectStatus::Ongoing)
-        && item.deadline.is_some_and(|d| d < today)
+    !matches!(item.status, RectStatus::Done | RectStatus::Ongoing) && item.deadline.is_some_and(|d| d < today)
 }
 
 /// Follows `carried_from` links through `all` (id -> item); stops at unknown ids and cycles.
-pub fn rect_chain<'a>(
-    item: &'a RectItem,
-    all: &BTreeMap<&str, &'a RectItem>,
-) -> (Vec<String>, Vec<i32>) {
+pub fn rect_chain<'a>(item: &'a RectItem, all: &BTreeMap<&str, &'a RectItem>) -> (Vec<String>, Vec<i32>) {
     let mut ids = vec![item.id.0.clone()];
     let mut years = BTreeSet::new();
     years.extend(item.raised_on.map(|d| d.year()));
@@ -310,16 +262,10 @@ pub fn comment_stats(entries: &[CommentEntry], figs: &[CommentFig], rules: &Rule
     let mut days: Vec<i64> = figs.iter().filter_map(|f| f.days_to_reply).collect();
     days.sort_unstable();
     let answered = days.len();
-    let answered_on_time = days
-        .iter()
-        .filter(|d| **d <= rules.comment_reply_days)
-        .count();
+    let answered_on_time = days.iter().filter(|d| **d <= rules.comment_reply_days).count();
     let overdue = figs.iter().filter(|f| f.overdue).count();
     let followups: Vec<Rating> = entries.iter().filter_map(|e| e.followup).collect();
-    let happy = followups
-        .iter()
-        .filter(|r| matches!(r, Rating::Satisfied | Rating::Fair))
-        .count();
+    let happy = followups.iter().filter(|r| matches!(r, Rating::Satisfied | Rating::Fair)).count();
     CommentStats {
         received: entries.len(),
         answered,

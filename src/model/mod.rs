@@ -92,14 +92,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
-        Kind::Targets,
-        Kind::Reports,
-        Kind::Rectifications,
-        Kind::Disclosures,
-        Kind::Comments,
-        Kind::Pages,
-    ];
+    pub const ALL: [Kind; 6] =
+        [Kind::Targets, Kind::Reports, Kind::Rectifications, Kind::Disclosures, Kind::Comments, Kind::Pages];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -127,19 +121,10 @@ impl Figures {
         let rect_index: BTreeMap<String, (usize, usize)> = rects
             .iter()
             .enumerate()
-            .flat_map(|(f, r)| {
-                r.value
-                    .items
-                    .iter()
-                    .enumerate()
-                    .map(move |(i, it)| (it.id.0.clone(), (f, i)))
-            })
+            .flat_map(|(f, r)| r.value.items.iter().enumerate().map(move |(i, it)| (it.id.0.clone(), (f, i))))
             .collect();
-        let all_items: BTreeMap<&str, &records::RectItem> = rects
-            .iter()
-            .flat_map(|r| r.value.items.iter())
-            .map(|it| (it.id.as_str(), it))
-            .collect();
+        let all_items: BTreeMap<&str, &records::RectItem> =
+            rects.iter().flat_map(|r| r.value.items.iter()).map(|it| (it.id.as_str(), it)).collect();
         let rect_figs: Vec<Vec<RectFig>> = rects
             .iter()
             .map(|r| {
@@ -148,11 +133,7 @@ impl Figures {
                     .iter()
                     .map(|it| {
                         let (chain, chain_years) = figures::rect_chain(it, &all_items);
-                        RectFig {
-                            overdue: figures::rect_overdue(it, today),
-                            chain,
-                            chain_years,
-                        }
+                        RectFig { overdue: figures::rect_overdue(it, today), chain, chain_years }
                     })
                     .collect()
             })
@@ -160,34 +141,18 @@ impl Figures {
         let report_figs = report_figures(config, orgs, reports, &rect_index, &rect_figs);
         let target_figs = targets
             .iter()
-            .map(|t| {
-                t.value
-                    .items
-                    .iter()
-                    .map(|it| figures::target_status(it, today))
-                    .collect()
-            })
+            .map(|t| t.value.items.iter().map(|it| figures::target_status(it, today)).collect())
             .collect();
         let comment_figs = comments
             .iter()
             .map(|c| {
-                let figs: Vec<CommentFig> = c
-                    .value
-                    .entries
-                    .iter()
-                    .map(|e| figures::comment_fig(e, today, &config.rules))
-                    .collect();
+                let figs: Vec<CommentFig> =
+                    c.value.entries.iter().map(|e| figures::comment_fig(e, today, &config.rules)).collect();
                 let stats = figures::comment_stats(&c.value.entries, &figs, &config.rules);
                 (figs, stats)
             })
             .collect();
-        Figures {
-            reports: report_figs,
-            targets: target_figs,
-            rects: rect_figs,
-            comments: comment_figs,
-            rect_index,
-        }
+        Figures { reports: report_figs, targets: target_figs, rects: rect_figs, comments: comment_figs, rect_index }
     }
 }
 
@@ -200,9 +165,7 @@ fn report_figures(
 ) -> Vec<ReportFig> {
     let rules = &config.evaluation;
     // Withdrawn reports are not evaluations any more: they neither rank nor get ranked.
-    let live_ix: Vec<usize> = (0..reports.len())
-        .filter(|&i| reports[i].value.withdrawn.is_none())
-        .collect();
+    let live_ix: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].value.withdrawn.is_none()).collect();
     let live: Vec<&Report> = live_ix.iter().map(|&i| &reports[i].value).collect();
     let mut ranks = vec![None; reports.len()];
     for (k, rank) in figures::ranks(&live, orgs, rules).into_iter().enumerate() {
@@ -221,16 +184,14 @@ fn report_figures(
             let eval = r.value.evaluation.as_ref();
             let satisfaction = eval.and_then(|e| figures::satisfaction(&e.votes, rules));
             let streak = figures::bottom_streak(r.value.org.as_str(), r.value.year, &last);
-            let recurring = r.value.rectifications.iter().any(|id| {
-                rect_index
-                    .get(id.as_str())
-                    .is_some_and(|&(f, i)| rect_figs[f][i].recurring())
-            });
+            let recurring = r
+                .value
+                .rectifications
+                .iter()
+                .any(|id| rect_index.get(id.as_str()).is_some_and(|&(f, i)| rect_figs[f][i].recurring()));
             ReportFig {
                 satisfaction,
-                valid_votes: eval
-                    .map(|e| figures::valid_votes(&e.votes, rules))
-                    .unwrap_or(0),
+                valid_votes: eval.map(|e| figures::valid_votes(&e.votes, rules)).unwrap_or(0),
                 below_red_line: satisfaction.is_some_and(|s| s < rules.red_line),
                 bottom_streak: streak,
                 public_criticism: rules.bottom_rank_years > 0 && streak >= rules.bottom_rank_years,

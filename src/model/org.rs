@@ -59,11 +59,9 @@ impl Secretary {
     pub fn current(&self, day: Date) -> Option<&str> {
         match self {
             Secretary::Name(n) => Some(n),
-            Secretary::History(terms) => terms
-                .iter()
-                .filter(|t| t.from.is_none_or(|f| f <= day))
-                .max_by_key(|t| t.from)
-                .map(|t| t.name.as_str()),
+            Secretary::History(terms) => {
+                terms.iter().filter(|t| t.from.is_none_or(|f| f <= day)).max_by_key(|t| t.from).map(|t| t.name.as_str())
+            }
         }
     }
 }
@@ -109,19 +107,9 @@ pub struct OrgTree {
 impl OrgTree {
     /// Builds the arena. Callers have checked ids are unique, parents exist, one root, no cycle.
     pub fn new(orgs: Vec<Org>) -> OrgTree {
-        let by_id: BTreeMap<String, OrgIx> = orgs
-            .iter()
-            .enumerate()
-            .map(|(i, o)| (o.id.0.clone(), i))
-            .collect();
-        let parent: Vec<Option<OrgIx>> = orgs
-            .iter()
-            .map(|o| {
-                o.parent
-                    .as_ref()
-                    .and_then(|p| by_id.get(p.as_str()).copied())
-            })
-            .collect();
+        let by_id: BTreeMap<String, OrgIx> = orgs.iter().enumerate().map(|(i, o)| (o.id.0.clone(), i)).collect();
+        let parent: Vec<Option<OrgIx>> =
+            orgs.iter().map(|o| o.parent.as_ref().and_then(|p| by_id.get(p.as_str()).copied())).collect();
         let mut children = vec![Vec::new(); orgs.len()];
         for (i, p) in parent.iter().enumerate() {
             if let Some(p) = p {
@@ -129,13 +117,7 @@ impl OrgTree {
             }
         }
         let root = parent.iter().position(Option::is_none).unwrap_or(0);
-        OrgTree {
-            orgs,
-            root,
-            parent,
-            children,
-            by_id,
-        }
+        OrgTree { orgs, root, parent, children, by_id }
     }
 
     pub fn get(&self, id: &str) -> Option<&Org> {
@@ -193,12 +175,7 @@ mod tests {
 
     #[test]
     fn tree_links_children_and_walks_in_preorder() {
-        let t = OrgTree::new(vec![
-            org("a", None),
-            org("b", Some("a")),
-            org("c", Some("b")),
-            org("d", Some("a")),
-        ]);
+        let t = OrgTree::new(vec![org("a", None), org("b", Some("a")), org("c", Some("b")), org("d", Some("a"))]);
         assert_eq!(t.root, 0);
         assert_eq!(t.children[0], vec![1, 3]);
         assert_eq!(t.ancestors(2), vec![0, 1]);
@@ -208,22 +185,10 @@ mod tests {
     #[test]
     fn secretary_history_picks_the_term_in_office() {
         let s = Secretary::History(vec![
-            SecretaryTerm {
-                name: "甲某某".into(),
-                from: Date::parse("2018-01-01"),
-            },
-            SecretaryTerm {
-                name: "乙某某".into(),
-                from: Date::parse("2021-06-01"),
-            },
+            SecretaryTerm { name: "甲某某".into(), from: Date::parse("2018-01-01") },
+            SecretaryTerm { name: "乙某某".into(), from: Date::parse("2021-06-01") },
         ]);
-        assert_eq!(
-            s.current(Date::parse("2020-01-01").unwrap()),
-            Some("甲某某")
-        );
-        assert_eq!(
-            s.current(Date::parse("2025-01-01").unwrap()),
-            Some("乙某某")
-        );
+        assert_eq!(s.current(Date::parse("2020-01-01").unwrap()), Some("甲某某"));
+        assert_eq!(s.current(Date::parse("2025-01-01").unwrap()), Some("乙某某"));
     }
 }

@@ -133,8 +133,7 @@ fn csv_of(rows: &[Value]) -> Result<Vec<u8>> {
     {
         let mut w = csv::Writer::from_writer(&mut buf);
         let err = |e: csv::Error| Error::Other(e.to_string());
-        w.write_record(headers.iter().map(|h| h.as_str()))
-            .map_err(err)?;
+        w.write_record(headers.iter().map(|h| h.as_str())).map_err(err)?;
         for row in rows {
             let cells = headers.iter().map(|h| cell(row.get(h.as_str())));
             w.write_record(cells).map_err(err)?;

@@ -13,60 +13,31 @@ struct Entry {
 
 fn entries(site: &Site) -> Vec<Entry> {
     let mut out = Vec::new();
-    let mut push = |title: &str,
-                    url: String,
-                    published: Option<Date>,
-                    corrections: &[crate::model::common::Correction]| {
-        if let Some(p) = published {
-            let updated = corrections
-                .iter()
-                .map(|c| c.date)
-                .max()
-                .map_or(p, |c| c.max(p));
-            out.push(Entry {
-                title: title.to_string(),
-                url,
-                updated,
-            });
-        }
-    };
+    let mut push =
+        |title: &str, url: String, published: Option<Date>, corrections: &[crate::model::common::Correction]| {
+            if let Some(p) = published {
+                let updated = corrections.iter().map(|c| c.date).max().map_or(p, |c| c.max(p));
+                out.push(Entry { title: title.to_string(), url, updated });
+            }
+        };
     for d in &site.disclosures {
         let v = &d.value;
-        push(
-            &v.title,
-            routes::disclosure(v.year, v.org.as_str(), &v.slug),
-            v.published_on,
-            &v.corrections,
-        );
+        push(&v.title, routes::disclosure(v.year, v.org.as_str(), &v.slug), v.published_on, &v.corrections);
     }
     for r in &site.reports {
         let v = &r.value;
-        push(
-            &v.title,
-            routes::report(v.year, v.org.as_str()),
-            v.published_on,
-            &v.corrections,
-        );
+        push(&v.title, routes::report(v.year, v.org.as_str()), v.published_on, &v.corrections);
     }
     for t in &site.targets {
         let v = &t.value;
-        push(
-            &v.title,
-            routes::targets(v.year, v.org.as_str()),
-            v.published_on,
-            &v.corrections,
-        );
+        push(&v.title, routes::targets(v.year, v.org.as_str()), v.published_on, &v.corrections);
     }
     out.sort_by(|a, b| b.updated.cmp(&a.updated).then_with(|| a.url.cmp(&b.url)));
     out
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&apos;")
 }
 
 pub fn write_all(site: &Site, out: &mut Output) {
@@ -75,18 +46,13 @@ pub fn write_all(site: &Site, out: &mut Output) {
     };
     let entries = entries(site);
     out.insert(routes::feed(), atom(site, &base, &entries).into_bytes());
-    let mut pages: Vec<&String> = out
-        .files
-        .keys()
-        .filter(|k| k.ends_with("index.html"))
-        .collect();
+    let mut pages: Vec<&String> = out.files.keys().filter(|k| k.ends_with("index.html")).collect();
     pages.sort();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for p in pages {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            xml_escape(&routes::absolute(&base, p))
-        ));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&routes::absolute(&base, p))));
     }
     xml.push_str("</urlset>\n");
     out.insert(routes::sitemap(), xml.into_bytes());
@@ -94,18 +60,14 @@ pub fn write_all(site: &Site, out: &mut Output) {
 
 fn atom(site: &Site, base: &str, entries: &[Entry]) -> String {
     let updated = entries.first().map_or(site.today, |e| e.updated);
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n");
-    xml.push_str(&format!(
-        "  <title>{}</title>\n",
-        xml_escape(&site.config.title)
-    ));
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"zh-CN\">\n",
+    );
+    xml.push_str(&format!("  <title>{}</title>\n", xml_escape(&site.config.title)));
     xml.push_str(&format!("  <id>{}</id>\n", xml_escape(base)));
     xml.push_str(&format!("  <link href=\"{}\"/>\n", xml_escape(base)));
     xml.push_str(&format!("  <updated>{updated}T00:00:00+08:00</updated>\n"));
-    xml.push_str(&format!(
-        "  <author><name>{}</name></author>\n",
-        xml_escape(&site.config.owner)
-    ));
+    xml.push_str(&format!("  <author><name>{}</name></author>\n", xml_escape(&site.config.owner)));
     for e in entries.iter().take(50) {
         let url = xml_escape(&routes::absolute(base, &e.url));
         xml.push_str(&format!(

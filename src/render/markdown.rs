@@ -50,17 +50,9 @@ fn demote_headings(ev: pulldown_cmark::Event<'_>) -> pulldown_cmark::Event<'_> {
         _ => HeadingLevel::H6,
     };
     match ev {
-        Event::Start(Tag::Heading {
-            level,
-            id,
-            classes,
-            attrs,
-        }) => Event::Start(Tag::Heading {
-            level: down(level),
-            id,
-            classes,
-            attrs,
-        }),
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading { level: down(level), id, classes, attrs })
+        }
         Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(down(level))),
         other => other,
     }
@@ -115,8 +107,7 @@ mod tests {
 
     #[test]
     fn safe_links_survive() {
-        let html =
-            render("[附件](../x.pdf) [站](https://example.gov.cn/) [电话](tel:0000-1234567)");
+        let html = render("[附件](../x.pdf) [站](https://example.gov.cn/) [电话](tel:0000-1234567)");
         assert!(html.contains("href=\"../x.pdf\""));
         assert!(html.contains("href=\"https://example.gov.cn/\""));
         assert!(html.contains("href=\"tel:0000-1234567\""));

@@ -63,12 +63,7 @@ pub struct PageJob {
 }
 
 /// Renders the whole site into memory.
-pub fn render(
-    site: &Site,
-    theme: &Theme,
-    build: &BuildInfo,
-    attachments_dir: &Path,
-) -> Result<Output> {
+pub fn render(site: &Site, theme: &Theme, build: &BuildInfo, attachments_dir: &Path) -> Result<Output> {
     let tera = templates(theme)?;
     let common = views::Common::new(site, build);
     let jobs = pages::jobs(site);

@@ -24,23 +24,13 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         let mut ctx = Context::new();
         ctx.insert("body_html", &markdown::render(&p.value.body));
         ctx.insert("check_code", p.check_code());
-        job(
-            routes::page(&p.value.slug),
-            "page.html",
-            &p.value.title,
-            ctx,
-        )
+        job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
     }));
     jobs
 }
 
 fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
-    PageJob {
-        path,
-        template,
-        title: title.to_string(),
-        context,
-    }
+    PageJob { path, template, title: title.to_string(), context }
 }
 
 /// A line in any list of records.
@@ -71,16 +61,9 @@ fn listed_disclosure(site: &Site, d: &Record<Disclosure>) -> Listed {
 }
 
 /// Disclosures newest first (then by path, for a stable order).
-fn newest_first<'a>(
-    items: impl Iterator<Item = &'a Record<Disclosure>>,
-) -> Vec<&'a Record<Disclosure>> {
+fn newest_first<'a>(items: impl Iterator<Item = &'a Record<Disclosure>>) -> Vec<&'a Record<Disclosure>> {
     let mut v: Vec<_> = items.collect();
-    v.sort_by(|a, b| {
-        b.value
-            .published_on
-            .cmp(&a.value.published_on)
-            .then_with(|| a.path.cmp(&b.path))
-    });
+    v.sort_by(|a, b| b.value.published_on.cmp(&a.value.published_on).then_with(|| a.path.cmp(&b.path)));
     v
 }
 
@@ -118,11 +101,7 @@ fn notices(site: &Site) -> Vec<Listed> {
             });
         }
     }
-    for d in newest_first(
-        site.disclosures
-            .iter()
-            .filter(|d| d.value.withdrawn.is_none()),
-    ) {
+    for d in newest_first(site.disclosures.iter().filter(|d| d.value.withdrawn.is_none())) {
         let l = listed_disclosure(site, d);
         if l.period.as_ref().is_some_and(|p| p.active) {
             out.push(l);
@@ -145,11 +124,7 @@ fn tree_lines(site: &Site) -> Vec<TreeLine> {
         .map(|(ix, depth)| TreeLine {
             org: org_ref(site, ix),
             depth,
-            secretary: site.orgs.orgs[ix]
-                .secretary
-                .as_ref()
-                .and_then(|s| s.current(site.today))
-                .map(str::to_string),
+            secretary: site.orgs.orgs[ix].secretary.as_ref().and_then(|s| s.current(site.today)).map(str::to_string),
         })
         .collect()
 }
@@ -171,13 +146,7 @@ struct KeyFigures {
 fn key_figures(site: &Site) -> KeyFigures {
     let mut k = KeyFigures::default();
     let f = &site.figures;
-    if let Some(y) = site
-        .targets
-        .iter()
-        .map(|t| t.value.year)
-        .filter(|y| *y <= site.today.year())
-        .max()
-    {
+    if let Some(y) = site.targets.iter().map(|t| t.value.year).filter(|y| *y <= site.today.year()).max() {
         let figs: Vec<_> = site
             .targets
             .iter()
@@ -188,8 +157,7 @@ fn key_figures(site: &Site) -> KeyFigures {
         k.targets_year = Some(y);
         k.targets_total = figs.len();
         k.targets_done = figs.iter().filter(|f| f.done()).count();
-        k.targets_rate = (k.targets_total > 0)
-            .then(|| percent(k.targets_done as f64 * 100.0 / k.targets_total as f64));
+        k.targets_rate = (k.targets_total > 0).then(|| percent(k.targets_done as f64 * 100.0 / k.targets_total as f64));
     }
     if let Some(y) = site.reports.iter().map(|r| r.value.year).max() {
         let sats: Vec<f64> = site
@@ -201,17 +169,11 @@ fn key_figures(site: &Site) -> KeyFigures {
             .collect();
         k.reports_year = Some(y);
         k.reports_count = sats.len();
-        k.average_satisfaction =
-            (!sats.is_empty()).then(|| percent(sats.iter().sum::<f64>() / sats.len() as f64));
+        k.average_satisfaction = (!sats.is_empty()).then(|| percent(sats.iter().sum::<f64>() / sats.len() as f64));
     }
     if let Some(y) = site.comments.iter().map(|c| c.value.year).max() {
-        let stats: Vec<&CommentStats> = site
-            .comments
-            .iter()
-            .zip(&f.comments)
-            .filter(|(c, _)| c.value.year == y)
-            .map(|(_, (_, s))| s)
-            .collect();
+        let stats: Vec<&CommentStats> =
+            site.comments.iter().zip(&f.comments).filter(|(c, _)| c.value.year == y).map(|(_, (_, s))| s).collect();
         let on_time: usize = stats.iter().map(|s| s.answered_on_time).sum();
         let base: usize = stats.iter().map(|s| s.answered + s.overdue).sum();
         k.comments_year = Some(y);
@@ -224,11 +186,8 @@ fn key_figures(site: &Site) -> KeyFigures {
 fn home(site: &Site) -> PageJob {
     let mut ctx = Context::new();
     ctx.insert("notices", &notices(site));
-    let latest: Vec<Listed> = newest_first(site.disclosures.iter())
-        .into_iter()
-        .take(10)
-        .map(|d| listed_disclosure(site, d))
-        .collect();
+    let latest: Vec<Listed> =
+        newest_first(site.disclosures.iter()).into_iter().take(10).map(|d| listed_disclosure(site, d)).collect();
     ctx.insert("latest", &latest);
     ctx.insert("tree", &tree_lines(site));
     ctx.insert("figures", &key_figures(site));
@@ -253,34 +212,17 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
     let f = &site.figures;
     let mut ctx = Context::new();
     ctx.insert("org", &org_ref(site, ix));
-    ctx.insert(
-        "secretary",
-        &o.secretary.as_ref().and_then(|s| s.current(site.today)),
-    );
+    ctx.insert("secretary", &o.secretary.as_ref().and_then(|s| s.current(site.today)));
     ctx.insert("phone", &o.phone.as_ref().map(|p| p.0.clone()));
     ctx.insert("parent", &site.orgs.parent[ix].map(|p| org_ref(site, p)));
-    ctx.insert(
-        "children",
-        &site.orgs.children[ix]
-            .iter()
-            .map(|&c| org_ref(site, c))
-            .collect::<Vec<_>>(),
-    );
-    let targets = site
-        .targets
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.value.org.as_str() == id)
-        .max_by_key(|(_, t)| t.value.year);
+    ctx.insert("children", &site.orgs.children[ix].iter().map(|&c| org_ref(site, c)).collect::<Vec<_>>());
+    let targets =
+        site.targets.iter().enumerate().filter(|(_, t)| t.value.org.as_str() == id).max_by_key(|(_, t)| t.value.year);
     if let Some((i, t)) = targets {
         ctx.insert("targets", &targets_view(site, t, &f.targets[i]));
     }
-    let years = |years: Vec<(i32, String)>| {
-        years
-            .into_iter()
-            .map(|(year, url)| YearLink { year, url })
-            .collect::<Vec<_>>()
-    };
+    let years =
+        |years: Vec<(i32, String)>| years.into_iter().map(|(year, url)| YearLink { year, url }).collect::<Vec<_>>();
     ctx.insert(
         "target_years",
         &years(
@@ -291,12 +233,8 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
                 .collect(),
         ),
     );
-    let report = site
-        .reports
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.value.org.as_str() == id)
-        .max_by_key(|(_, r)| r.value.year);
+    let report =
+        site.reports.iter().enumerate().filter(|(_, r)| r.value.org.as_str() == id).max_by_key(|(_, r)| r.value.year);
     if let Some((i, r)) = report {
         ctx.insert("report", &report_row(site, i, r));
     }
@@ -310,14 +248,10 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
                 .collect(),
         ),
     );
-    let disclosures: Vec<Listed> = newest_first(
-        site.disclosures
-            .iter()
-            .filter(|d| d.value.org.as_str() == id),
-    )
-    .into_iter()
-    .map(|d| listed_disclosure(site, d))
-    .collect();
+    let disclosures: Vec<Listed> = newest_first(site.disclosures.iter().filter(|d| d.value.org.as_str() == id))
+        .into_iter()
+        .map(|d| listed_disclosure(site, d))
+        .collect();
     ctx.insert("disclosures", &disclosures);
     let comments: Vec<CommentsLine> = site
         .comments
@@ -327,18 +261,10 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
         .map(|(i, c)| comments_line(site, i, c))
         .collect();
     ctx.insert("comments", &comments);
-    let ledger = site
-        .rectifications
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.value.org.as_str() == id);
+    let ledger = site.rectifications.iter().enumerate().find(|(_, r)| r.value.org.as_str() == id);
     if let Some((i, r)) = ledger {
-        let open = r
-            .value
-            .items
-            .iter()
-            .filter(|it| !matches!(it.status, crate::model::records::RectStatus::Done))
-            .count();
+        let open =
+            r.value.items.iter().filter(|it| !matches!(it.status, crate::model::records::RectStatus::Done)).count();
         let overdue = f.rects[i].iter().filter(|x| x.overdue).count();
         ctx.insert("ledger", &serde_json::json!({"url": routes::rectifications(id), "open": open, "overdue": overdue, "total": r.value.items.len()}));
     }
@@ -377,12 +303,7 @@ fn targets_view<'a>(
         .items
         .iter()
         .zip(figs)
-        .map(|(item, f)| TargetLine {
-            item,
-            status: f.status.label(),
-            overdue: f.overdue,
-            actual: f.actual,
-        })
+        .map(|(item, f)| TargetLine { item, status: f.status.label(), overdue: f.overdue, actual: f.actual })
         .collect();
     let done = figs.iter().filter(|f| f.done()).count();
     TargetsView {
@@ -414,45 +335,24 @@ fn targets_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("year", &year);
         ctx.insert("years", &year_links(&years, routes::targets_year));
         ctx.insert("rows", &rows);
-        jobs.push(job(
-            routes::targets_year(year),
-            "targets/year.html",
-            &format!("{year}年度党建目标"),
-            ctx,
-        ));
+        jobs.push(job(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx));
     }
     for (t, f) in site.targets.iter().zip(&site.figures.targets) {
         let mut ctx = Context::new();
         let view = targets_view(site, t, f);
         ctx.insert("t", &view);
         ctx.insert("record", &record_meta(site, &t.value, t.check_code()));
-        jobs.push(job(
-            view.url.clone(),
-            "targets/org.html",
-            &t.value.title,
-            ctx,
-        ));
+        jobs.push(job(view.url.clone(), "targets/org.html", &t.value.title, ctx));
     }
     jobs
 }
 
 fn year_links(years: &BTreeSet<i32>, url: fn(i32) -> String) -> Vec<YearLink> {
-    years
-        .iter()
-        .rev()
-        .map(|&year| YearLink {
-            year,
-            url: url(year),
-        })
-        .collect()
+    years.iter().rev().map(|&year| YearLink { year, url: url(year) }).collect()
 }
 
 /// Publication facts every record page shows.
-fn record_meta<T: crate::model::common::Published>(
-    site: &Site,
-    rec: &T,
-    check_code: &str,
-) -> serde_json::Value {
+fn record_meta<T: crate::model::common::Published>(site: &Site, rec: &T, check_code: &str) -> serde_json::Value {
     let p = rec.publication();
     let contact = p.contact.cloned();
     serde_json::json!({
@@ -492,10 +392,7 @@ fn report_row(site: &Site, i: usize, r: &Record<crate::model::records::Report>) 
         .iter()
         .filter_map(|id| site.figures.rect_index.get(id.as_str()))
         .filter(|&&(f, k)| {
-            !matches!(
-                site.rectifications[f].value.items[k].status,
-                crate::model::records::RectStatus::Done
-            )
+            !matches!(site.rectifications[f].value.items[k].status, crate::model::records::RectStatus::Done)
         })
         .count();
     ReportRow {
@@ -594,23 +491,12 @@ fn report_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("fig", &site.figures.reports[i]);
         ctx.insert("ballots", &ballots);
         ctx.insert("rects", &rects);
-        ctx.insert(
-            "recurring",
-            &rects.iter().filter(|l| l.recurring).collect::<Vec<_>>(),
-        );
+        ctx.insert("recurring", &rects.iter().filter(|l| l.recurring).collect::<Vec<_>>());
         ctx.insert("body_html", &markdown::render(&r.value.body));
         ctx.insert("red_line", &site.config.evaluation.red_line);
-        ctx.insert(
-            "bottom_rank_years",
-            &site.config.evaluation.bottom_rank_years,
-        );
+        ctx.insert("bottom_rank_years", &site.config.evaluation.bottom_rank_years);
         ctx.insert("record", &record_meta(site, &r.value, r.check_code()));
-        jobs.push(job(
-            row.url.clone(),
-            "reports/report.html",
-            &r.value.title,
-            ctx,
-        ));
+        jobs.push(job(row.url.clone(), "reports/report.html", &r.value.title, ctx));
     }
     jobs
 }
@@ -621,25 +507,12 @@ fn rectification_pages(site: &Site) -> Vec<PageJob> {
         .enumerate()
         .map(|(f, r)| {
             let org = org_ref_by_id(site, r.value.org.as_str());
-            let title = format!(
-                "{}整改清单",
-                org.as_ref().map(|o| o.short_name.as_str()).unwrap_or("")
-            );
+            let title = format!("{}整改清单", org.as_ref().map(|o| o.short_name.as_str()).unwrap_or(""));
             let mut ctx = Context::new();
             ctx.insert("org", &org);
-            ctx.insert(
-                "items",
-                &(0..r.value.items.len())
-                    .map(|k| rect_line(site, f, k))
-                    .collect::<Vec<_>>(),
-            );
+            ctx.insert("items", &(0..r.value.items.len()).map(|k| rect_line(site, f, k)).collect::<Vec<_>>());
             ctx.insert("check_code", r.check_code());
-            job(
-                routes::rectifications(r.value.org.as_str()),
-                "rectifications.html",
-                &title,
-                ctx,
-            )
+            job(routes::rectifications(r.value.org.as_str()), "rectifications.html", &title, ctx)
         })
         .collect()
 }
@@ -649,20 +522,11 @@ fn disclosure_pages(site: &Site) -> Vec<PageJob> {
     let all = newest_first(site.disclosures.iter());
     let listing = |path: String, title: &str, items: Vec<&Record<Disclosure>>, heading: &str| {
         let mut ctx = Context::new();
-        ctx.insert(
-            "items",
-            &items
-                .iter()
-                .map(|d| listed_disclosure(site, d))
-                .collect::<Vec<_>>(),
-        );
+        ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
         ctx.insert("heading", heading);
         ctx.insert(
             "years",
-            &year_links(
-                &site.disclosures.iter().map(|d| d.value.year).collect(),
-                routes::disclosures_year,
-            ),
+            &year_links(&site.disclosures.iter().map(|d| d.value.year).collect(), routes::disclosures_year),
         );
         let cats: Vec<serde_json::Value> = site
             .config
@@ -675,48 +539,26 @@ fn disclosure_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("categories", &cats);
         job(path, "disclosures/list.html", title, ctx)
     };
-    jobs.push(listing(
-        routes::disclosures(),
-        "党务公开",
-        all.clone(),
-        "全部公开事项",
-    ));
+    jobs.push(listing(routes::disclosures(), "党务公开", all.clone(), "全部公开事项"));
     let years: BTreeSet<i32> = site.disclosures.iter().map(|d| d.value.year).collect();
     for y in years {
         let items = all.iter().copied().filter(|d| d.value.year == y).collect();
-        jobs.push(listing(
-            routes::disclosures_year(y),
-            &format!("{y}年党务公开"),
-            items,
-            &format!("{y}年"),
-        ));
+        jobs.push(listing(routes::disclosures_year(y), &format!("{y}年党务公开"), items, &format!("{y}年")));
     }
     for (i, cat) in site.config.disclosure_categories.iter().enumerate() {
-        let items: Vec<_> = all
-            .iter()
-            .copied()
-            .filter(|d| &d.value.category == cat)
-            .collect();
+        let items: Vec<_> = all.iter().copied().filter(|d| &d.value.category == cat).collect();
         if !items.is_empty() {
             let path = routes::disclosures_category(&routes::category_slug(cat, i));
             jobs.push(listing(path, &format!("党务公开·{cat}"), items, cat));
         }
     }
-    let orgs: BTreeMap<&str, Vec<&Record<Disclosure>>> =
-        all.iter().fold(BTreeMap::new(), |mut m, d| {
-            m.entry(d.value.org.as_str()).or_default().push(*d);
-            m
-        });
+    let orgs: BTreeMap<&str, Vec<&Record<Disclosure>>> = all.iter().fold(BTreeMap::new(), |mut m, d| {
+        m.entry(d.value.org.as_str()).or_default().push(*d);
+        m
+    });
     for (org, items) in orgs {
-        let name = org_ref_by_id(site, org)
-            .map(|o| o.short_name)
-            .unwrap_or_default();
-        jobs.push(listing(
-            routes::disclosures_org(org),
-            &format!("{name}党务公开"),
-            items,
-            &name,
-        ));
+        let name = org_ref_by_id(site, org).map(|o| o.short_name).unwrap_or_default();
+        jobs.push(listing(routes::disclosures_org(org), &format!("{name}党务公开"), items, &name));
     }
     for d in &site.disclosures {
         jobs.push(disclosure_page(site, d));
@@ -727,11 +569,8 @@ fn disclosure_pages(site: &Site) -> Vec<PageJob> {
 fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
     let v = &d.value;
     let mut ctx = Context::new();
-    let columns: Vec<String> = v
-        .table
-        .iter()
-        .flat_map(|r| r.0.iter().map(|(k, _)| k.clone()))
-        .fold(Vec::new(), |mut cols, k| {
+    let columns: Vec<String> =
+        v.table.iter().flat_map(|r| r.0.iter().map(|(k, _)| k.clone())).fold(Vec::new(), |mut cols, k| {
             if !cols.contains(&k) {
                 cols.push(k);
             }
@@ -743,12 +582,7 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
         .map(|r| {
             columns
                 .iter()
-                .map(|c| {
-                    r.0.iter()
-                        .find(|(k, _)| k == c)
-                        .map(|(_, v)| v.clone())
-                        .unwrap_or_default()
-                })
+                .map(|c| r.0.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone()).unwrap_or_default())
                 .collect()
         })
         .collect();
@@ -769,20 +603,11 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
         "category_url",
         &routes::disclosures_category(&routes::category_slug(
             &v.category,
-            site.config
-                .disclosure_categories
-                .iter()
-                .position(|c| c == &v.category)
-                .unwrap_or(0),
+            site.config.disclosure_categories.iter().position(|c| c == &v.category).unwrap_or(0),
         )),
     );
     ctx.insert("record", &record_meta(site, v, d.check_code()));
-    job(
-        item.url.clone(),
-        "disclosures/disclosure.html",
-        &v.title,
-        ctx,
-    )
+    job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
 }
 
 /// The feedback channel: the record's own, else the org's phone, else the site's.
@@ -791,9 +616,7 @@ fn feedback(site: &Site, d: &Disclosure) -> serde_json::Value {
         return serde_json::json!({"unit": c.unit, "phone": c.phone, "mailbox": c.mailbox, "email": c.email, "address": c.address});
     }
     let org = site.orgs.get(d.org.as_str());
-    let phone = org
-        .and_then(|o| o.phone.clone())
-        .or_else(|| site.config.contact.phone.clone());
+    let phone = org.and_then(|o| o.phone.clone()).or_else(|| site.config.contact.phone.clone());
     serde_json::json!({"unit": org.map(|o| o.display_name()), "phone": phone, "email": site.config.contact.email, "address": site.config.contact.address})
 }
 
@@ -805,11 +628,7 @@ struct CommentsLine {
     stats: CommentStats,
 }
 
-fn comments_line(
-    site: &Site,
-    i: usize,
-    c: &Record<crate::model::records::Comments>,
-) -> CommentsLine {
+fn comments_line(site: &Site, i: usize, c: &Record<crate::model::records::Comments>) -> CommentsLine {
     CommentsLine {
         org: org_ref_by_id(site, c.value.org.as_str()),
         year: c.value.year,
@@ -820,30 +639,17 @@ fn comments_line(
 
 fn comment_pages(site: &Site) -> Vec<PageJob> {
     let mut jobs = Vec::new();
-    let mut lines: Vec<CommentsLine> = site
-        .comments
-        .iter()
-        .enumerate()
-        .map(|(i, c)| comments_line(site, i, c))
-        .collect();
+    let mut lines: Vec<CommentsLine> =
+        site.comments.iter().enumerate().map(|(i, c)| comments_line(site, i, c)).collect();
     lines.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url.cmp(&b.url)));
     let mut ctx = Context::new();
     ctx.insert("lines", &lines);
     ctx.insert("reply_days", &site.config.rules.comment_reply_days);
-    jobs.push(job(
-        routes::comments(),
-        "comments/index.html",
-        "群众评说基层党组织",
-        ctx,
-    ));
+    jobs.push(job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx));
     for (i, c) in site.comments.iter().enumerate() {
         let (figs, stats) = &site.figures.comments[i];
         let line = comments_line(site, i, c);
-        let name = line
-            .org
-            .as_ref()
-            .map(|o| o.short_name.clone())
-            .unwrap_or_default();
+        let name = line.org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default();
         let mut views = comment_views(c, figs);
         // Overdue, unanswered comments first: they are what the public should see first.
         views.sort_by_key(|v| !v.overdue);
@@ -853,12 +659,7 @@ fn comment_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("entries", &views);
         ctx.insert("reply_days", &site.config.rules.comment_reply_days);
         ctx.insert("check_code", c.check_code());
-        jobs.push(job(
-            line.url.clone(),
-            "comments/org.html",
-            &format!("{}{}年群众评说", name, c.value.year),
-            ctx,
-        ));
+        jobs.push(job(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx));
     }
     jobs
 }

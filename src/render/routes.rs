@@ -114,10 +114,7 @@ mod tests {
     fn links_are_relative_and_end_in_index_html() {
         let from = disclosure(2025, "hexing", "fazhan");
         assert_eq!(from, "disclosures/2025/hexing/fazhan/index.html");
-        assert_eq!(
-            relative(&from, &org("hexing")),
-            "../../../../orgs/hexing/index.html"
-        );
+        assert_eq!(relative(&from, &org("hexing")), "../../../../orgs/hexing/index.html");
         assert_eq!(relative(&home(), &orgs()), "orgs/index.html");
     }
 
@@ -129,9 +126,6 @@ mod tests {
 
     #[test]
     fn absolute_urls_drop_index_html() {
-        assert_eq!(
-            absolute("https://dj.example.gov.cn/", &org("hexing")),
-            "https://dj.example.gov.cn/orgs/hexing/"
-        );
+        assert_eq!(absolute("https://dj.example.gov.cn/", &org("hexing")), "https://dj.example.gov.cn/orgs/hexing/");
     }
 }

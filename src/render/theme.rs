@@ -23,28 +23,19 @@ impl Theme {
         if name != "default" {
             let dir = root.join("themes").join(name);
             if !dir.is_dir() {
-                return Err(Error::Usage(format!(
-                    "site.yaml 指定的主题 `{name}` 不存在：找不到 {}",
-                    dir.display()
-                )));
+                return Err(Error::Usage(format!("site.yaml 指定的主题 `{name}` 不存在：找不到 {}", dir.display())));
             }
             layers.push(dir);
         }
         for dir in layers.iter().filter(|d| d.is_dir()) {
             for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-                let entry =
-                    entry.map_err(|e| Error::read(dir, std::io::Error::other(e.to_string())))?;
+                let entry = entry.map_err(|e| Error::read(dir, std::io::Error::other(e.to_string())))?;
                 if !entry.file_type().is_file() {
                     continue;
                 }
                 let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-                let key = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                let bytes =
-                    std::fs::read(entry.path()).map_err(|e| Error::read(entry.path(), e))?;
+                let key = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let bytes = std::fs::read(entry.path()).map_err(|e| Error::read(entry.path(), e))?;
                 files.insert(key, bytes);
             }
         }
@@ -61,20 +52,13 @@ impl Theme {
 
     /// Static files: (path under `static/`, bytes).
     pub fn statics(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files
-            .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix("static/")?, v.as_slice())))
+        self.files.iter().filter_map(|(k, v)| Some((k.strip_prefix("static/")?, v.as_slice())))
     }
 }
 
 fn collect_embedded(dir: &Dir<'static>, out: &mut BTreeMap<String, Vec<u8>>) {
     for f in dir.files() {
-        let key = f
-            .path()
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let key = f.path().components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         out.insert(key, f.contents().to_vec());
     }
     for d in dir.dirs() {

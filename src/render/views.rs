@@ -53,11 +53,7 @@ impl Common {
         nav.push(nav_item("群众评说", routes::comments()));
         let mut pages: Vec<&Record<crate::model::records::Page>> = site.pages.iter().collect();
         pages.sort_by_key(|p| (p.value.order.unwrap_or(i32::MAX), p.value.slug.clone()));
-        nav.extend(
-            pages
-                .iter()
-                .map(|p| nav_item(&p.value.title, routes::page(&p.value.slug))),
-        );
+        nav.extend(pages.iter().map(|p| nav_item(&p.value.title, routes::page(&p.value.slug))));
         Common {
             site: SiteView {
                 title: c.title.clone(),
@@ -86,10 +82,7 @@ impl Common {
 }
 
 fn nav_item(title: &str, url: String) -> NavItem {
-    NavItem {
-        title: title.to_string(),
-        url,
-    }
+    NavItem { title: title.to_string(), url }
 }
 
 /// An org as lists and links show it.
@@ -136,12 +129,7 @@ pub fn period_view(p: Option<&Period>, today: Date) -> Option<PeriodView> {
         } else {
             "公示中"
         };
-        PeriodView {
-            from: p.from,
-            to: p.to,
-            state,
-            active: state == "公示中",
-        }
+        PeriodView { from: p.from, to: p.to, state, active: state == "公示中" }
     })
 }
 
@@ -171,21 +159,12 @@ pub struct CommentView {
 
 pub fn comment_view(e: &CommentEntry, fig: &CommentFig) -> CommentView {
     let shown = |s: &Option<String>| if e.publish { s.clone() } else { None };
-    let name = e
-        .commenter
-        .as_ref()
-        .and_then(|c| c.name.as_deref())
-        .map(mask_name)
-        .filter(|n| !n.is_empty());
+    let name = e.commenter.as_ref().and_then(|c| c.name.as_deref()).map(mask_name).filter(|n| !n.is_empty());
     CommentView {
         id: e.id.0.clone(),
         received_on: e.received_on,
         channel: e.channel.clone(),
-        commenter: if e.publish {
-            name.unwrap_or_else(|| "匿名".into())
-        } else {
-            "—".into()
-        },
+        commenter: if e.publish { name.unwrap_or_else(|| "匿名".into()) } else { "—".into() },
         topic: shown(&e.topic),
         published: e.publish,
         text: e.publish.then(|| e.text.clone()),
@@ -193,16 +172,8 @@ pub fn comment_view(e: &CommentEntry, fig: &CommentFig) -> CommentView {
         status: e.status.label(),
         acknowledged_on: e.acknowledged_on,
         reply_on: e.reply.as_ref().map(|r| r.on),
-        reply_by: e
-            .reply
-            .as_ref()
-            .and_then(|r| r.by.clone())
-            .filter(|_| e.publish),
-        reply_text: e
-            .reply
-            .as_ref()
-            .map(|r| r.text.clone())
-            .filter(|_| e.publish),
+        reply_by: e.reply.as_ref().and_then(|r| r.by.clone()).filter(|_| e.publish),
+        reply_text: e.reply.as_ref().map(|r| r.text.clone()).filter(|_| e.publish),
         closed_on: e.closed_on,
         followup: e.followup.map(|r| r.label()),
         reason_not_accepted: shown(&e.reason_not_accepted),
@@ -214,10 +185,5 @@ pub fn comment_view(e: &CommentEntry, fig: &CommentFig) -> CommentView {
 
 /// All comment views of a comments file, in file order.
 pub fn comment_views(c: &Record<Comments>, figs: &[CommentFig]) -> Vec<CommentView> {
-    c.value
-        .entries
-        .iter()
-        .zip(figs)
-        .map(|(e, f)| comment_view(e, f))
-        .collect()
+    c.value.entries.iter().zip(figs).map(|(e, f)| comment_view(e, f)).collect()
 }

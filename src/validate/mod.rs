@@ -46,9 +46,9 @@ impl Ctx<'_> {
     fn warn_missing_calendar(&mut self, from: Date, to: Date, path: &str, pos: Pos) {
         for year in self.calendar.missing_years(from, to) {
             if self.warned_calendar_years.insert(year) {
-                let msg = format!("缺少 content/calendar/{year}.yaml，{year}年的工作日只按周末计算（未计节假日和调休）");
-                self.diags
-                    .push(at(path, pos).warning("calendar-missing", "", msg));
+                let msg =
+                    format!("缺少 content/calendar/{year}.yaml，{year}年的工作日只按周末计算（未计节假日和调休）");
+                self.diags.push(at(path, pos).warning("calendar-missing", "", msg));
             }
         }
     }
@@ -91,34 +91,17 @@ pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site
     if diags.has_errors() {
         return (None, diags);
     }
-    let site = build_site(
-        loaded,
-        tree,
-        calendar,
-        today,
-        audience,
-        attachments,
-        &mut diags,
-    );
+    let site = build_site(loaded, tree, calendar, today, audience, attachments, &mut diags);
     (Some(site), diags)
 }
 
 /// Whether a record is part of `audience`'s edition today (published, not held back).
-fn visible(
-    scope: crate::model::common::Scope,
-    published_on: Option<Date>,
-    today: Date,
-    audience: Audience,
-) -> bool {
+fn visible(scope: crate::model::common::Scope, published_on: Option<Date>, today: Date, audience: Audience) -> bool {
     audience.sees(scope) && published_on.is_none_or(|d| d <= today)
 }
 
 fn record<T>(l: Located<T>) -> Record<T> {
-    Record {
-        digest: digest_hex(l.text.as_bytes()),
-        value: l.value,
-        path: l.path,
-    }
+    Record { digest: digest_hex(l.text.as_bytes()), value: l.value, path: l.path }
 }
 
 /// SHA-256 as lowercase hex.
@@ -136,58 +119,22 @@ fn build_site(
     attachments: BTreeSet<String>,
     _diags: &mut Diagnostics,
 ) -> Site {
-    let Loaded {
-        config,
-        targets,
-        reports,
-        rectifications,
-        disclosures,
-        comments,
-        pages,
-        ..
-    } = loaded;
+    let Loaded { config, targets, reports, rectifications, disclosures, comments, pages, .. } = loaded;
     let config = config.expect("checked above").value;
     let keep = |scope, published_on| visible(scope, published_on, today, audience);
-    let targets: Vec<_> = targets
-        .into_iter()
-        .filter(|t| keep(t.value.scope, t.value.published_on))
-        .map(record)
-        .collect();
-    let reports: Vec<_> = reports
-        .into_iter()
-        .filter(|r| keep(r.value.scope, r.value.published_on))
-        .map(record)
-        .collect();
-    let rectifications: Vec<_> = rectifications
-        .into_iter()
-        .filter(|r| keep(r.value.scope, r.value.published_on))
-        .map(record)
-        .collect();
-    let disclosures: Vec<_> = disclosures
-        .into_iter()
-        .filter(|d| keep(d.value.scope, d.value.published_on))
-        .map(record)
-        .collect();
-    let comments: Vec<_> = comments
-        .into_iter()
-        .filter(|c| keep(c.value.scope, c.value.published_on))
-        .map(record)
-        .collect();
-    let pages: Vec<_> = pages
-        .into_iter()
-        .filter(|p| keep(p.value.scope, p.value.published_on))
-        .map(record)
-        .collect();
+    let targets: Vec<_> =
+        targets.into_iter().filter(|t| keep(t.value.scope, t.value.published_on)).map(record).collect();
+    let reports: Vec<_> =
+        reports.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
+    let rectifications: Vec<_> =
+        rectifications.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
+    let disclosures: Vec<_> =
+        disclosures.into_iter().filter(|d| keep(d.value.scope, d.value.published_on)).map(record).collect();
+    let comments: Vec<_> =
+        comments.into_iter().filter(|c| keep(c.value.scope, c.value.published_on)).map(record).collect();
+    let pages: Vec<_> = pages.into_iter().filter(|p| keep(p.value.scope, p.value.published_on)).map(record).collect();
     let attachments = attachments_of(&disclosures, &attachments);
-    let figures = Figures::compute(
-        &config,
-        &tree,
-        today,
-        &targets,
-        &reports,
-        &rectifications,
-        &comments,
-    );
+    let figures = Figures::compute(&config, &tree, today, &targets, &reports, &rectifications, &comments);
     Site {
         config,
         orgs: tree,

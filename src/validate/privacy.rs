@@ -18,13 +18,12 @@ const ID_CHECK_CHARS: &[u8; 11] = b"10X98765432";
 /// surname and whose second is a common given-name character: a wrong match would
 /// reveal a character of the given name, while a missed match only hides more.
 const COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
-    "令狐", "夏侯", "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "宗政",
-    "濮阳", "太史", "申屠", "仲孙", "钟离", "闻人", "赫连", "万俟", "拓跋", "第五", "司空", "东郭",
-    "南门", "羊舌", "微生", "梁丘", "左丘", "东门", "公良", "乐正", "漆雕", "壤驷", "公西", "巫马",
-    "谷梁", "宰父", "段干", "颛孙", "鲜于", "闾丘", "子车", "亓官", "司寇", "公羊", "淳于", "太叔",
-    "完颜", "纳兰", "歐陽", "司馬", "諸葛", "東方", "尉遲", "公孫", "長孫", "軒轅", "獨孤", "南宮",
-    "西門", "澹臺", "濮陽", "仲孫", "鍾離", "聞人", "赫連", "東郭", "南門", "東門", "漆彫", "壤駟",
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "令狐", "夏侯",
+    "轩辕", "端木", "独孤", "南宫", "西门", "百里", "呼延", "澹台", "公冶", "宗政", "濮阳", "太史", "申屠", "仲孙",
+    "钟离", "闻人", "赫连", "万俟", "拓跋", "第五", "司空", "东郭", "南门", "羊舌", "微生", "梁丘", "左丘", "东门",
+    "公良", "乐正", "漆雕", "壤驷", "公西", "巫马", "谷梁", "宰父", "段干", "颛孙", "鲜于", "闾丘", "子车", "亓官",
+    "司寇", "公羊", "淳于", "太叔", "完颜", "纳兰", "歐陽", "司馬", "諸葛", "東方", "尉遲", "公孫", "長孫", "軒轅",
+    "獨孤", "南宮", "西門", "澹臺", "濮陽", "仲孫", "鍾離", "聞人", "赫連", "東郭", "南門", "東門", "漆彫", "壤駟",
     "巫馬", "顓孫", "鮮於", "閭丘", "子車",
 ];
 
@@ -97,8 +96,7 @@ impl NumberScanner {
         }
         NumberScanner {
             digit_run: Regex::new("[0-9]+").expect("static regex"),
-            grouped_mobile: Regex::new(r"1[3-9][0-9](?:-[0-9]{4}-|\x20[0-9]{4}\x20)[0-9]{4}")
-                .expect("static regex"),
+            grouped_mobile: Regex::new(r"1[3-9][0-9](?:-[0-9]{4}-|\x20[0-9]{4}\x20)[0-9]{4}").expect("static regex"),
             allowed: keys,
         }
     }
@@ -137,10 +135,7 @@ impl NumberScanner {
     }
 
     /// Mobiles written 138-1234-5678 or 138 1234 5678.
-    fn grouped_mobile_candidates<'a>(
-        &'a self,
-        text: &'a str,
-    ) -> impl Iterator<Item = Candidate> + 'a {
+    fn grouped_mobile_candidates<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Candidate> + 'a {
         let bytes = text.as_bytes();
         self.grouped_mobile
             .find_iter(text)
@@ -157,10 +152,7 @@ impl NumberScanner {
 /// True when the text holds at least 11 ASCII or full-width digits, the
 /// fewest any personal number needs.
 fn has_enough_digits(text: &str) -> bool {
-    text.chars()
-        .filter(|c| c.is_ascii_digit() || fullwidth_digit(*c).is_some())
-        .nth(MOBILE_LEN - 1)
-        .is_some()
+    text.chars().filter(|c| c.is_ascii_digit() || fullwidth_digit(*c).is_some()).nth(MOBILE_LEN - 1).is_some()
 }
 
 /// The ASCII digit for a full-width digit ０-９.
@@ -196,10 +188,7 @@ struct Normalised<'a> {
 impl<'a> Normalised<'a> {
     fn new(text: &'a str) -> Self {
         if !text.chars().any(|c| normalise_char(c).is_some()) {
-            return Normalised {
-                text: Cow::Borrowed(text),
-                shifts: Vec::new(),
-            };
+            return Normalised { text: Cow::Borrowed(text), shifts: Vec::new() };
         }
         let mut out = String::with_capacity(text.len());
         let mut shifts = Vec::new();
@@ -214,10 +203,7 @@ impl<'a> Normalised<'a> {
                 None => out.push(c),
             }
         }
-        Normalised {
-            text: Cow::Owned(out),
-            shifts,
-        }
+        Normalised { text: Cow::Owned(out), shifts }
     }
 
     /// Maps a byte offset (a char boundary) of the normalised text to the original.
@@ -274,24 +260,13 @@ fn id_candidate(bytes: &[u8], start: usize, end: usize) -> Option<Candidate> {
     let run_len = end - start;
     let end = if run_len == ID_LEN {
         end
-    } else if run_len == ID_LEN - 1
-        && matches!(bytes.get(end), Some(b'X' | b'x'))
-        && !digit_at(bytes, end + 1)
-    {
+    } else if run_len == ID_LEN - 1 && matches!(bytes.get(end), Some(b'X' | b'x')) && !digit_at(bytes, end + 1) {
         end + 1
     } else {
         return None;
     };
-    let digits: String = bytes[start..end]
-        .iter()
-        .map(|&b| b.to_ascii_uppercase() as char)
-        .collect();
-    is_valid_id(digits.as_bytes()).then_some(Candidate {
-        kind: NumberKind::IdCard,
-        start,
-        end,
-        digits,
-    })
+    let digits: String = bytes[start..end].iter().map(|&b| b.to_ascii_uppercase() as char).collect();
+    is_valid_id(digits.as_bytes()).then_some(Candidate { kind: NumberKind::IdCard, start, end, digits })
 }
 
 /// 18 characters with a plausible birth date and a valid MOD 11-2 check character.
@@ -307,20 +282,14 @@ fn id_check_char(first17: &[u8]) -> Option<u8> {
     if first17.len() != ID_WEIGHTS.len() || !first17.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let sum: u32 = first17
-        .iter()
-        .zip(ID_WEIGHTS)
-        .map(|(&d, w)| u32::from(d - b'0') * w)
-        .sum();
+    let sum: u32 = first17.iter().zip(ID_WEIGHTS).map(|(&d, w)| u32::from(d - b'0') * w).sum();
     Some(ID_CHECK_CHARS[(sum % 11) as usize])
 }
 
 /// YYYYMMDD with year 1900–2099 and a day that exists in that month.
 fn has_plausible_birth_date(date: &[u8]) -> bool {
     let number = |range: std::ops::Range<usize>| -> u32 {
-        date[range]
-            .iter()
-            .fold(0, |acc, &d| acc * 10 + u32::from(d.wrapping_sub(b'0')))
+        date[range].iter().fold(0, |acc, &d| acc * 10 + u32::from(d.wrapping_sub(b'0')))
     };
     if date.len() != 8 || !date.iter().all(u8::is_ascii_digit) {
         return false;
@@ -351,12 +320,7 @@ fn mask_number(kind: NumberKind, digits: &str) -> String {
         return "*".repeat(digits.chars().count());
     }
     let hidden = digits.len() - head - tail;
-    format!(
-        "{}{}{}",
-        &digits[..head],
-        "*".repeat(hidden),
-        &digits[digits.len() - tail..]
-    )
+    format!("{}{}{}", &digits[..head], "*".repeat(hidden), &digits[digits.len() - tail..])
 }
 
 /// The comparable form of an allow-listed number: ASCII digits and upper-case X only.
@@ -388,11 +352,7 @@ pub fn mask_name(name: &str) -> String {
 /// Keeps the surname (one character, or two for a compound surname followed by
 /// a given name) and masks every other character, so the length is preserved.
 fn mask_chinese_name(chars: &[char]) -> String {
-    let kept = if chars.len() > 2 && is_compound_surname(chars[0], chars[1]) {
-        2
-    } else {
-        1
-    };
+    let kept = if chars.len() > 2 && is_compound_surname(chars[0], chars[1]) { 2 } else { 1 };
     let mut masked: String = chars[..kept].iter().collect();
     masked.push_str(&"*".repeat(chars.len() - kept));
     masked
@@ -400,9 +360,7 @@ fn mask_chinese_name(chars: &[char]) -> String {
 
 /// Keeps the first character; spaces stay so the shape of the name is kept.
 fn mask_other_name(chars: &[char]) -> String {
-    let rest = chars[1..]
-        .iter()
-        .map(|&c| if c.is_whitespace() { c } else { '*' });
+    let rest = chars[1..].iter().map(|&c| if c.is_whitespace() { c } else { '*' });
     std::iter::once(chars[0]).chain(rest).collect()
 }
 
@@ -434,11 +392,7 @@ mod tests {
     /// Independent of the module's helper: appends the check character.
     fn with_check_char(first17: &str) -> String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-        let sum: u32 = first17
-            .chars()
-            .zip(weights)
-            .map(|(c, w)| c.to_digit(10).unwrap() * w)
-            .sum();
+        let sum: u32 = first17.chars().zip(weights).map(|(c, w)| c.to_digit(10).unwrap() * w).sum();
         let check = "10X98765432".chars().nth((sum % 11) as usize).unwrap();
         format!("{first17}{check}")
     }
@@ -554,11 +508,7 @@ mod tests {
 
     #[test]
     fn allowed_numbers_are_dropped() {
-        let scanner = NumberScanner::new([
-            "138-0000-1234",
-            "１３９ ００００ １２３４",
-            "+86 137 0000 1234",
-        ]);
+        let scanner = NumberScanner::new(["138-0000-1234", "１３９ ００００ １２３４", "+86 137 0000 1234"]);
         assert!(scanner.scan("热线13800001234").is_empty());
         assert!(scanner.scan("热线138-0000-1234").is_empty());
         assert!(scanner.scan("热线13900001234").is_empty());
@@ -602,11 +552,7 @@ mod tests {
         // Wrong check character.
         assert!(scanner().scan("110105194912310021").is_empty());
         // Valid checksum but impossible birth dates.
-        for first17 in [
-            "11010519491331002",
-            "11010518001231002",
-            "11010519490230002",
-        ] {
+        for first17 in ["11010519491331002", "11010518001231002", "11010519490230002"] {
             let id = with_check_char(first17);
             assert!(scanner().scan(&id).is_empty(), "{id}");
         }
@@ -624,10 +570,7 @@ mod tests {
         assert_eq!((found[0].start, found[0].len), (first_start, 33));
         let second_start = text.find("139").unwrap();
         assert_eq!((found[1].start, found[1].len), (second_start, 11));
-        assert_eq!(
-            &text[found[1].start..found[1].start + found[1].len],
-            "13912345678"
-        );
+        assert_eq!(&text[found[1].start..found[1].start + found[1].len], "13912345678");
         assert_eq!(found[1].masked, "139****5678");
     }
 
@@ -652,9 +595,7 @@ mod tests {
     fn few_digits_and_odd_input() {
         assert!(scanner().scan("").is_empty());
         assert!(scanner().scan("1234567890").is_empty());
-        assert!(scanner()
-            .scan("\u{0}\u{FFFF}\u{10FFFF}𠀀ｘＸ－　")
-            .is_empty());
+        assert!(scanner().scan("\u{0}\u{FFFF}\u{10FFFF}𠀀ｘＸ－　").is_empty());
     }
 
     fn cjk_string(max: usize) -> impl Strategy<Value = String> {

@@ -89,63 +89,35 @@ fn check<T>(ctx: &mut Ctx, rec: &Located<T>, p: Pub) {
 fn check_approval<T>(ctx: &mut Ctx, rec: &Located<T>, p: &Pub) {
     // Only what the public sees needs the 提出 → 审核 → 审批 trail; an approval given is checked anyway.
     let needed = p.scope == Scope::Public && (p.required || p.approval.is_some());
-    let approved_by = p
-        .approval
-        .and_then(|a| a.approved_by.as_deref())
-        .filter(|s| !s.trim().is_empty());
+    let approved_by = p.approval.and_then(|a| a.approved_by.as_deref()).filter(|s| !s.trim().is_empty());
     let approved_on = p.approval.and_then(|a| a.approved_on);
     if needed && (approved_by.is_none() || approved_on.is_none()) {
-        let missing: Vec<&str> = [
-            ("approved_by", approved_by.is_none()),
-            ("approved_on", approved_on.is_none()),
-        ]
-        .iter()
-        .filter(|(_, m)| *m)
-        .map(|(k, _)| *k)
-        .collect();
-        let msg = format!(
-            "向社会公开的记录必须经过审批：approval 缺少 {}",
-            missing.join("、")
-        );
-        ctx.diags.push(at(&rec.path, pos(rec, "approval")).error(
-            "approval-missing",
-            "approval",
-            msg,
-        ));
+        let missing: Vec<&str> = [("approved_by", approved_by.is_none()), ("approved_on", approved_on.is_none())]
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(k, _)| *k)
+            .collect();
+        let msg = format!("向社会公开的记录必须经过审批：approval 缺少 {}", missing.join("、"));
+        ctx.diags.push(at(&rec.path, pos(rec, "approval")).error("approval-missing", "approval", msg));
     }
     if let (Some(on), Some(published)) = (approved_on, p.published_on) {
         if on > published {
             let msg = format!("审批日期 {on} 晚于公开日期 {published}：应先审批后公开");
-            ctx.diags
-                .push(at(&rec.path, pos(rec, "approval.approved_on")).error(
-                    "approval-late",
-                    "approval.approved_on",
-                    msg,
-                ));
+            ctx.diags.push(at(&rec.path, pos(rec, "approval.approved_on")).error(
+                "approval-late",
+                "approval.approved_on",
+                msg,
+            ));
         }
     }
 }
 
-fn check_period<T>(
-    ctx: &mut Ctx,
-    rec: &Located<T>,
-    period: &Period,
-    published: Date,
-    category: Option<&str>,
-) {
+fn check_period<T>(ctx: &mut Ctx, rec: &Located<T>, period: &Period, published: Date, category: Option<&str>) {
     if period.from < published {
         let msg = format!("公示期开始日 {} 早于公开日期 {published}", period.from);
-        ctx.diags.push(at(&rec.path, pos(rec, "period.from")).error(
-            "period-before-publish",
-            "period.from",
-            msg,
-        ));
+        ctx.diags.push(at(&rec.path, pos(rec, "period.from")).error("period-before-publish", "period.from", msg));
     }
-    let min = ctx
-        .config
-        .rules
-        .min_period_workdays
-        .for_category(category.unwrap_or("default"));
+    let min = ctx.config.rules.min_period_workdays.for_category(category.unwrap_or("default"));
     let p = pos(rec, "period");
     let days = ctx.workdays_inclusive(period.from, period.to, &rec.path, p);
     if period.to < period.from || days < min {
@@ -154,8 +126,7 @@ fn check_period<T>(
             period.from.chinese(),
             period.to.chinese()
         );
-        ctx.diags
-            .push(at(&rec.path, p).error("period-too-short", "period", msg));
+        ctx.diags.push(at(&rec.path, p).error("period-too-short", "period", msg));
     }
 }
 
@@ -172,22 +143,13 @@ fn check_timeliness(ctx: &mut Ctx, d: &Located<crate::model::records::Disclosure
             event.chinese(),
             published.chinese()
         );
-        ctx.diags
-            .push(at(&d.path, p).warning("publish-late", "published_on", msg));
+        ctx.diags.push(at(&d.path, p).warning("publish-late", "published_on", msg));
     }
 }
 
 fn held_back<T>(ctx: &mut Ctx, rec: &Located<T>, published_on: Option<Date>) {
     if let Some(day) = published_on.filter(|d| *d > ctx.today) {
-        let msg = format!(
-            "公开日期 {} 在今天之后：本次生成暂不发布，到期后再生成即可",
-            day.chinese()
-        );
-        ctx.diags
-            .push(at(&rec.path, pos(rec, "published_on")).warning(
-                "held-back",
-                "published_on",
-                msg,
-            ));
+        let msg = format!("公开日期 {} 在今天之后：本次生成暂不发布，到期后再生成即可", day.chinese());
+        ctx.diags.push(at(&rec.path, pos(rec, "published_on")).warning("held-back", "published_on", msg));
     }
 }

@@ -19,47 +19,18 @@ pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
         found.extend(scan_record(&scanner, orgs, &orgs.value, None));
     }
     let scan = |f: &mut Vec<Finding>, batch: Vec<Finding>| f.extend(batch);
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.targets, |t| sees(t.scope).then_some(None)),
-    );
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.reports, |r| {
-            sees(r.scope).then_some(Some(r.body.as_str()))
-        }),
-    );
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.rectifications, |r| {
-            sees(r.scope).then_some(None)
-        }),
-    );
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.disclosures, |d| {
-            sees(d.scope).then_some(Some(d.body.as_str()))
-        }),
-    );
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.pages, |p| {
-            sees(p.scope).then_some(Some(p.body.as_str()))
-        }),
-    );
-    scan(
-        &mut found,
-        scan_all(&scanner, &loaded.comments, |c| {
-            sees(c.scope).then_some(None)
-        }),
-    );
+    scan(&mut found, scan_all(&scanner, &loaded.targets, |t| sees(t.scope).then_some(None)));
+    scan(&mut found, scan_all(&scanner, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
+    scan(&mut found, scan_all(&scanner, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
+    scan(&mut found, scan_all(&scanner, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
+    scan(&mut found, scan_all(&scanner, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
+    scan(&mut found, scan_all(&scanner, &loaded.comments, |c| sees(c.scope).then_some(None)));
     for f in found {
         let msg = format!(
             "公开内容中有{}（{}），不能对外公布；请删除，或确属公开的办公号码时列入 site.yaml 的 allowed_numbers",
             f.kind_label, f.masked
         );
-        ctx.diags
-            .push(at(&f.path, f.pos).error("personal-number", &f.field, msg));
+        ctx.diags.push(at(&f.path, f.pos).error("personal-number", &f.field, msg));
     }
 }
 
@@ -141,11 +112,7 @@ fn collect_strings<'v>(v: &'v Value, path: String, out: &mut Vec<(String, &'v st
                 if k == "contact" && path.ends_with("commenter") {
                     continue;
                 }
-                let p = if path.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{path}.{k}")
-                };
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
                 collect_strings(item, p, out);
             }
         }
@@ -163,17 +130,9 @@ fn locate(text: &str, start: Pos, needle: &str) -> Pos {
 }
 
 fn offset_of_pos(text: &str, p: Pos) -> usize {
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(p.line.saturating_sub(1))
-        .map(str::len)
-        .sum();
+    let line_start: usize = text.split_inclusive('\n').take(p.line.saturating_sub(1)).map(str::len).sum();
     let line = &text[line_start.min(text.len())..];
-    let col_bytes: usize = line
-        .chars()
-        .take(p.col.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
+    let col_bytes: usize = line.chars().take(p.col.saturating_sub(1)).map(char::len_utf8).sum();
     (line_start + col_bytes).min(text.len())
 }
 

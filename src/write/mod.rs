@@ -11,14 +11,9 @@ use std::path::{Path, PathBuf};
 /// Writes `output` to `out_dir`, replacing what was there only once everything is on disk.
 pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<()> {
     let out_dir = absolute(out_dir)?;
-    let parent = out_dir
-        .parent()
-        .ok_or_else(|| Error::Usage(format!("输出目录无效：{}", out_dir.display())))?;
+    let parent = out_dir.parent().ok_or_else(|| Error::Usage(format!("输出目录无效：{}", out_dir.display())))?;
     fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "public".into());
+    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
     clean_leftovers(parent, &name);
     let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
     write_tree(output, &staging)?;
@@ -51,11 +46,8 @@ fn write_tree(output: &Output, staging: &Path) -> Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| Error::write(staging, e))?;
     }
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|k| Path::new(k).parent().map(|p| staging.join(p)))
-        .collect();
+    let mut dirs: Vec<PathBuf> =
+        output.files.keys().filter_map(|k| Path::new(k).parent().map(|p| staging.join(p))).collect();
     dirs.push(staging.to_path_buf());
     dirs.sort();
     dirs.dedup();
@@ -79,10 +71,7 @@ fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {
     }
     // No atomic exchange here: two renames, with the old site kept until the new one is in place.
     let parent = out_dir.parent().unwrap_or(Path::new("."));
-    let name = out_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
     fs::rename(out_dir, &retired).map_err(|e| Error::write(out_dir, e))?;
     fs::rename(staging, out_dir).map_err(|e| Error::write(out_dir, e))?;
@@ -118,15 +107,8 @@ mod tests {
         b.insert("index.html".into(), b"two".to_vec());
         write_atomically(&b, &out).unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"two");
-        assert!(
-            !out.join("orgs").exists(),
-            "files of the old build are gone"
-        );
-        let leftovers: Vec<_> = fs::read_dir(tmp.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        assert!(!out.join("orgs").exists(), "files of the old build are gone");
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "no staging folder left: {leftovers:?}");
     }
 }
