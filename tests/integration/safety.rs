@@ -1,0 +1,68 @@
+//! Nothing leaks: 党内公开 records, unpublished comments and commenters' contacts never reach any
+//! file of the public build; names are masked; comment text is escaped.
+
+use crate::support::Site;
+
+const DATE: &str = "2026-03-31";
+
+/// Every file of the output whose bytes contain `needle`.
+fn files_containing(tree: &std::collections::BTreeMap<String, Vec<u8>>, needle: &str) -> Vec<String> {
+    tree.iter().filter(|(_, b)| String::from_utf8_lossy(b).contains(needle)).map(|(k, _)| k.clone()).collect()
+}
+
+#[test]
+fn public_build_holds_no_trace_of_private_data() {
+    let site = Site::from_fixture("minimal");
+    site.build(DATE).assert_ok();
+    let tree = site.tree("public");
+    assert!(tree.len() > 20, "the build wrote a site");
+    for canary in [
+        "PARTY-CANARY-TITLE",
+        "PARTY-CANARY-BODY",
+        "neibu",
+        "UNPUBLISHED-CANARY",
+        "REPLY-OF-UNPUBLISHED-CANARY",
+        "CONTACT-CANARY",
+        "13900001111",
+        "欧阳明华",
+        "张三",
+        "李四",
+    ] {
+        assert_eq!(files_containing(&tree, canary), Vec::<String>::new(), "{canary} leaked");
+    }
+    // The party-scope notice is not counted either: one public disclosure in every list and data file.
+    let data = String::from_utf8_lossy(&tree["data/disclosures.json"]).into_owned();
+    assert_eq!(data.matches("\"slug\"").count(), 1, "{data}");
+    let comments = String::from_utf8_lossy(&tree["comments/2025/cun-a/index.html"]).into_owned();
+    assert!(comments.contains("欧阳**") && comments.contains("张*"), "names are masked");
+}
+
+#[test]
+fn party_build_has_party_records_and_a_banner() {
+    let site = Site::from_fixture("minimal");
+    site.run(&["build", "--date", DATE, "--audience", "party"]).assert_ok();
+    assert!(!site.path("public").exists(), "the party edition goes to its own folder");
+    let tree = site.tree("public-party");
+    assert!(!files_containing(&tree, "PARTY-CANARY-TITLE").is_empty());
+    assert!(!files_containing(&tree, "PARTY-CANARY-BODY").is_empty());
+    let home = String::from_utf8_lossy(&tree["index.html"]).into_owned();
+    assert!(home.contains("党内公开 · 注意保密"));
+    // Contacts stay private even internally.
+    assert!(files_containing(&tree, "13900001111").is_empty());
+}
+
+#[test]
+fn comment_text_is_escaped_not_dropped() {
+    let site = Site::from_fixture("minimal");
+    site.build(DATE).assert_ok();
+    let html = site.page("comments/2025/cun-a/index.html");
+    assert!(!html.contains("<script>alert"), "raw script in page");
+    assert!(html.contains("周六无人值班 &lt;script&gt;alert("), "the commenter's words are shown, escaped");
+}
+
+#[test]
+fn allowed_numbers_pass_the_personal_data_scan() {
+    let site = Site::from_fixture("minimal");
+    site.build(DATE).assert_ok();
+    assert!(site.page("disclosures/2025/zhen/fazhan-1/index.html").contains("13700000000"));
+}
