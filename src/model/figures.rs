@@ -72,7 +72,9 @@ impl RankFig {
 /// Ranks reports: stated ranks as given; otherwise by 满意率 descending among the same year's reports
 /// of orgs with the same parent and kind, ties sharing a rank (1, 2, 2, 4).
 pub fn ranks(reports: &[&Report], tree: &OrgTree, rules: &EvaluationRules) -> Vec<Option<RankFig>> {
-    let mut groups: BTreeMap<(i32, Option<usize>, String), Vec<(usize, f64)>> = BTreeMap::new();
+    // (year, parent, kind) -> (report index, 满意率) of its members.
+    type GroupKey = (i32, Option<usize>, String);
+    let mut groups: BTreeMap<GroupKey, Vec<(usize, f64)>> = BTreeMap::new();
     for (i, r) in reports.iter().enumerate() {
         let Some(ix) = tree.ix(r.org.as_str()) else {
             continue;

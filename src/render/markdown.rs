@@ -65,10 +65,8 @@ pub fn plain_text(md: &str) -> String {
     for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => {
+                out.push(' ');
             }
             _ => {}
         }
