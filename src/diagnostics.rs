@@ -153,6 +153,51 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The diagnostic for a terminal: the `path:line:col: …` line, the offending source line with a
+    /// caret under the column, and the hint. `source` is the file's text, when it can be read.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let (sev, style) = match self.severity {
+            Severity::Error => ("error", anstyle::AnsiColor::Red.on_default().bold()),
+            Severity::Warning => ("warning", anstyle::AnsiColor::Yellow.on_default().bold()),
+        };
+        let mut out =
+            format!("{}:{}:{}: {style}{sev}[{}]{style:#}: {}", self.path, self.line, self.col, self.rule, self.message);
+        if !self.field.is_empty() {
+            out.push_str(&format!("（字段 `{}`）", self.field));
+        }
+        if let Some(line) = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1))) {
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            // Columns count characters; CJK characters take two cells on a terminal.
+            let width: usize = line.chars().take(self.col.saturating_sub(1)).map(cell_width).sum();
+            let blue = anstyle::AnsiColor::Blue.on_default().bold();
+            out.push_str(&format!(
+                "\n {blue}{gutter} |{blue:#} {line}\n {blue}{pad} |{blue:#} {}{style}^{style:#}",
+                " ".repeat(width)
+            ));
+        }
+        if let Some(h) = &self.hint {
+            out.push_str(&format!("\n  提示：{h}"));
+        }
+        out
+    }
+}
+
+fn cell_width(c: char) -> usize {
+    match c {
+        '\t' => 4,
+        '\u{1100}'..='\u{115f}'
+        | '\u{2e80}'..='\u{a4cf}'
+        | '\u{ac00}'..='\u{d7a3}'
+        | '\u{f900}'..='\u{faff}'
+        | '\u{fe30}'..='\u{fe4f}'
+        | '\u{ff00}'..='\u{ff60}'
+        | '\u{ffe0}'..='\u{ffe6}' => 2,
+        _ => 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,6 +206,18 @@ mod tests {
     fn display_is_path_line_col_severity_rule_message() {
         let d = at("content/orgs.yaml", Pos { line: 3, col: 5 }).error("unknown-org", "parent", "上级组织 `x` 不存在");
         assert_eq!(d.to_string(), "content/orgs.yaml:3:5: error[unknown-org]: 上级组织 `x` 不存在（字段 `parent`）");
+    }
+
+    #[test]
+    fn render_shows_the_source_line_with_a_caret_under_the_column() {
+        let d = at("content/a.yaml", Pos { line: 2, col: 4 })
+            .error("unknown-key", "titel", "未知的键")
+            .with_hint("改为 title");
+        let plain = anstream::adapter::strip_str(&d.render(Some("org: x\n标题a: y\n"))).to_string();
+        assert_eq!(
+            plain,
+            "content/a.yaml:2:4: error[unknown-key]: 未知的键（字段 `titel`）\n 2 | 标题a: y\n   |      ^\n  提示：改为 title"
+        );
     }
 
     #[test]

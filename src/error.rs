@@ -13,6 +13,8 @@ pub enum Error {
     NoContent(PathBuf),
     #[error("模板错误: {0}")]
     Template(String),
+    #[error("发布账本错误：{0}")]
+    Ledger(String),
     #[error("{0}")]
     Usage(String),
     #[error("{0}")]

@@ -1,6 +1,7 @@
-//! The link checker: every `href`/`src` of every rendered page that points inside the site must
-//! resolve to a file of the output (and a `#fragment` to an `id` on that page). External links are
-//! collected, never fetched. Works on the in-memory `Output`; never reads or writes disk.
+//! The link checker: every `href`/`src`/`action` of every rendered page (whatever template or
+//! Markdown made it) that points inside the site must resolve to a file of the output (and a
+//! `#fragment` to an `id` on that page). External links are collected, never fetched. Works on the
+//! in-memory `Output`; never reads or writes disk.
 
 use crate::render::Output;
 use regex::Regex;
@@ -23,7 +24,7 @@ pub struct LinkReport {
 
 fn attr_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"(?:href|src)\s*=\s*"([^"]*)""#).expect("valid regex"))
+    RE.get_or_init(|| Regex::new(r#"\s(?:href|src|action)\s*=\s*"([^"]*)""#).expect("valid regex"))
 }
 
 fn id_re() -> &'static Regex {
@@ -127,6 +128,7 @@ mod tests {
                 r##"<a href="orgs/index.html">x</a><a href="orgs/nope/index.html">y</a><a href="https://e.cn/">z</a><a href="#top">t</a><p id="top"></p>"##,
             ),
             ("orgs/index.html", r##"<a href="../index.html#missing">back</a><link href="../static/a.css">"##),
+            ("search/index.html", r##"<form action="../nope/index.html"></form><a data-href="x">y</a>"##),
         ]);
         let r = check(&out);
         let broken: Vec<(&str, &str)> = r.broken.iter().map(|b| (b.page.as_str(), b.target.as_str())).collect();
@@ -135,7 +137,8 @@ mod tests {
             vec![
                 ("index.html", "orgs/nope/index.html"),
                 ("orgs/index.html", "../index.html#missing"),
-                ("orgs/index.html", "../static/a.css")
+                ("orgs/index.html", "../static/a.css"),
+                ("search/index.html", "../nope/index.html")
             ]
         );
         assert!(r.external.contains("https://e.cn/"));

@@ -6,11 +6,35 @@ use gongshi::cli::{Cli, Command};
 use gongshi::pipeline::{self, Outcome};
 use std::process::ExitCode;
 
+/// Who releases: `--by`, else GONGSHI_BY, else the login name.
+fn by(args: &gongshi::cli::ReleaseArgs) -> String {
+    args.by
+        .clone()
+        .or_else(|| std::env::var("GONGSHI_BY").ok())
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "未署名".to_string())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => pipeline::options(args).and_then(|o| pipeline::build(&o)),
         Command::Check(args) => pipeline::options(args).and_then(|o| pipeline::check(&o)),
+        Command::Print(args) => {
+            pipeline::options(&args.site).and_then(|o| pipeline::print(&o, &args.orgs, &args.pdf_dir()))
+        }
+        Command::Release(args) => {
+            pipeline::options(&args.site).and_then(|o| pipeline::release(&o, &args.message, &by(args)))
+        }
+        Command::Init(args) => pipeline::init(&args.dir),
+        Command::Serve(args) => pipeline::options(&args.site)
+            .and_then(|o| gongshi::serve::serve(o, &args.bind, args.port))
+            .map(|_| Outcome::Done(pipeline::Summary { line: String::new(), quiet: true })),
+        Command::New(args) => pipeline::new_record(args),
+        Command::Verify(args) => {
+            let dir = args.dir.clone().unwrap_or_else(|| args.root.join("public"));
+            pipeline::verify_site(&dir, &args.root)
+        }
     };
     match result {
         Ok(Outcome::Done(summary)) => {

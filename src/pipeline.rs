@@ -1,14 +1,19 @@
-//! The only place that knows the stage order: load -> validate -> render -> (check links) -> write.
-//! `build` writes the site; `check` stops before writing. Prints diagnostics; never exits.
+//! The only place that knows the stage order: load -> validate -> history -> render -> (check links)
+//! -> write -> release. `build` writes the site; `check` stops before writing; `release` appends to the
+//! ledger first. Prints diagnostics; never exits.
 
-use crate::cli::{AudienceArg, Format, SiteArgs};
+use crate::cli::{AudienceArg, Format, PaperArg, SiteArgs};
+use crate::config::Paper;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::error::{Error, Result};
 use crate::model::common::{Audience, Date};
 use crate::model::Site;
-use crate::render::{self, BuildInfo, Output, Theme};
+use crate::release::ledger::{Entry, Ledger};
+use crate::release::{self, verify};
+use crate::render::{self, BuildInfo, Output, ReleaseBadge, Theme};
 use crate::{links, load, validate, write};
 use chrono::{FixedOffset, Utc};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -18,9 +23,13 @@ pub struct Options {
     pub root: PathBuf,
     pub out: PathBuf,
     pub today: Date,
+    /// `--date` was given: "today" is fixed, whatever the ledger says.
+    pub date_given: bool,
     pub audience: Audience,
     pub quiet: bool,
     pub format: Format,
+    /// `--paper`: the notice boards' paper, over site.yaml's `paper:`.
+    pub paper: Option<Paper>,
 }
 
 /// How a run ended when nothing operational failed.
@@ -47,9 +56,14 @@ pub fn options(args: &SiteArgs) -> Result<Options> {
         out: args.out.clone().unwrap_or_else(|| args.root.join(default_out)),
         root: args.root.clone(),
         today: today(args.date.as_deref())?,
+        date_given: args.date.is_some(),
         audience,
         quiet: args.quiet,
         format: args.format,
+        paper: args.paper.map(|p| match p {
+            PaperArg::A4 => Paper::A4,
+            PaperArg::A3 => Paper::A3,
+        }),
     })
 }
 
@@ -69,19 +83,233 @@ fn today(date: Option<&str>) -> Result<Date> {
     Ok(Date(Utc::now().with_timezone(&china).date_naive()))
 }
 
-/// load -> validate -> render, all in memory. `Err(diags)` when content has errors.
+/// A validated site with its release history, ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub diags: Diagnostics,
+    pub ledger: Ledger,
+}
+
+/// load -> validate, then the release history. `Err(diags)` when content has errors.
+///
+/// Content identical to the latest release is rendered as of that release's date unless `--date`
+/// says otherwise, so a clean checkout rebuilds the published version byte for byte.
+pub fn prepare(opts: &Options) -> Result<std::result::Result<Prepared, Diagnostics>> {
+    prepare_cached(opts, &mut load::LoadCache::default())
+}
+
+/// [`prepare`] re-parsing only the files that changed since the cache was filled.
+pub fn prepare_cached(
+    opts: &Options,
+    cache: &mut load::LoadCache,
+) -> Result<std::result::Result<Prepared, Diagnostics>> {
+    let ledger = Ledger::open(&opts.root)?;
+    let mut today = opts.today;
+    loop {
+        let (loaded, mut diags) = load::load_cached(&opts.root, cache)?;
+        let (site, more) = validate::validate(loaded, today, opts.audience);
+        diags.extend(more);
+        let Some(mut site) = site.filter(|_| !diags.has_errors()) else {
+            return Ok(Err(diags));
+        };
+        let current = release::current_records(&site);
+        let latest = ledger.latest();
+        if let Some(latest) =
+            latest.filter(|l| !opts.date_given && l.date != today && release::matches(Some(l), &current))
+        {
+            today = latest.date;
+            continue;
+        }
+        site.history = release::history(&ledger, None, &current, &release::working_sources(&site))?;
+        if let Some(paper) = opts.paper {
+            site.config.paper = paper;
+        }
+        return Ok(Ok(Prepared { site, diags, ledger }));
+    }
+}
+
+/// load -> validate -> render, all in memory, with the manifest. `Err(diags)` when content has errors.
 pub fn render_site(opts: &Options) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
-    let (loaded, mut diags) = load::load(&opts.root)?;
-    let (site, more) = validate::validate(loaded, opts.today, opts.audience);
-    diags.extend(more);
-    let Some(site) = site.filter(|_| !diags.has_errors()) else {
-        return Ok(Err(diags));
+    render_site_cached(opts, &mut Caches::default())
+}
+
+/// What `serve` keeps between rebuilds so that an edit re-parses one file and re-renders only the
+/// pages whose data changed.
+#[derive(Default)]
+pub struct Caches {
+    pub load: load::LoadCache,
+    pub render: render::RenderCache,
+}
+
+impl Caches {
+    pub fn keeping() -> Caches {
+        Caches { load: load::LoadCache::default(), render: render::RenderCache::keeping() }
+    }
+}
+
+/// [`render_site`] through caches.
+pub fn render_site_cached(
+    opts: &Options,
+    caches: &mut Caches,
+) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
+    let Prepared { site, diags, ledger } = match prepare_cached(opts, &mut caches.load)? {
+        Ok(p) => p,
+        Err(d) => return Ok(Err(d)),
     };
-    let theme = Theme::load(&opts.root, &site.config.theme)?;
-    let build =
-        BuildInfo { date: opts.today.chinese(), release: None, preview: true, party: opts.audience == Audience::Party };
-    let output = render::render(&site, &theme, &build, &opts.root.join("content").join("attachments"))?;
+    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)), &mut caches.render)?;
+    let manifest = match released {
+        Some(entry) => entry.to_bytes(),
+        None => preview_manifest(&site, &output),
+    };
+    output.insert(verify::MANIFEST.to_string(), manifest);
     Ok(Ok((site, output, diags)))
+}
+
+fn render_with(
+    opts: &Options,
+    site: &Site,
+    release: Option<(u32, Date)>,
+    cache: &mut render::RenderCache,
+) -> Result<Output> {
+    let theme = Theme::load(&opts.root, &site.config.theme)?;
+    let build = BuildInfo {
+        date: site.today.chinese(),
+        release: release.map(|(number, date)| ReleaseBadge { number, date: date.chinese() }),
+        preview: release.is_none() && opts.audience == Audience::Public,
+        party: opts.audience == Audience::Party,
+    };
+    render::render_cached(site, &theme, &build, &opts.root.join("content").join("attachments"), cache)
+}
+
+/// The manifest of a build that is not a published version: says so, and lists its files.
+fn preview_manifest(site: &Site, output: &Output) -> Vec<u8> {
+    let records: std::collections::BTreeMap<String, String> =
+        release::current_records(site).into_iter().map(|c| (c.key, c.digest)).collect();
+    let value = serde_json::json!({
+        "preview": true,
+        "based_on": site.history.latest().map(|r| r.number),
+        "date": site.today,
+        "records": records,
+        "files": verify::digests(&output.files),
+    });
+    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// `gongshi release`: plan against the ledger, refuse what may not be published silently, then
+/// append the entry (with its sources) and write the site it describes.
+pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
+    let started = Instant::now();
+    let Prepared { mut site, diags, ledger } = match prepare(opts)? {
+        Ok(p) => p,
+        Err(d) => return Ok(report_failure(opts, d)),
+    };
+    let broken = ledger.chain_problems();
+    if !broken.is_empty() {
+        return Err(Error::Ledger(broken.join("；")));
+    }
+    let current = release::current_records(&site);
+    let number = ledger.latest().map_or(1, |e| e.number + 1);
+    let plan = release::plan::plan(ledger.latest(), &current, number);
+    if plan.diagnostics.has_errors() {
+        let mut all = diags;
+        all.extend(plan.diagnostics);
+        return Ok(report_failure(opts, all));
+    }
+    if plan.changes.is_empty() && number > 1 {
+        print_diagnostics(opts, diags);
+        let line = format!("内容与第{}版完全相同，无需发布新版本。", number - 1);
+        return Ok(Outcome::Done(Summary { line, quiet: opts.quiet }));
+    }
+    let mut entry = Entry {
+        number,
+        date: site.today,
+        time: release_time(opts, site.today),
+        by: by.to_string(),
+        message: message.to_string(),
+        previous: ledger.entries.last().map(|s| s.digest.clone()),
+        changes: plan.changes,
+        records: plan.records,
+        files: Default::default(),
+    };
+    let working = release::working_sources(&site);
+    site.history = release::history(&ledger, Some(&entry), &current, &working)?;
+    let mut output = render_with(opts, &site, Some((number, site.today)), &mut render::RenderCache::default())?;
+    entry.files = verify::digests(&output.files);
+    output.insert(verify::MANIFEST.to_string(), entry.to_bytes());
+    for c in &current {
+        ledger.store_object(&c.digest, &working[&c.digest])?;
+    }
+    ledger.append(&entry)?;
+    write::write_atomically(&output, &opts.out)?;
+    print_diagnostics(opts, diags);
+    let c = &entry.changes;
+    let line = format!(
+        "已发布第{number}版：新增 {}、更正 {}、撤回 {}；网站已生成到 {}，用时 {:.2} 秒",
+        c.added.len(),
+        c.changed.len(),
+        c.withdrawn.len(),
+        opts.out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Outcome::Done(Summary { line, quiet: opts.quiet }))
+}
+
+/// The release's time of day: the real clock (UTC+8), or midnight of `--date` for reproducible runs.
+fn release_time(opts: &Options, day: Date) -> String {
+    if opts.date_given {
+        return format!("{day}T00:00:00+08:00");
+    }
+    let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
+    Utc::now().with_timezone(&china).format("%Y-%m-%dT%H:%M:%S%:z").to_string()
+}
+
+/// `gongshi init DIR`: a new content root that builds as it is.
+pub fn init(dir: &std::path::Path) -> Result<Outcome> {
+    let written = crate::scaffold::init(dir, today(None)?)?;
+    let line = format!(
+        "已在 {} 新建站点（{} 个文件）。下一步：gongshi build --root {}",
+        dir.display(),
+        written.len(),
+        dir.display()
+    );
+    Ok(Outcome::Done(Summary { line, quiet: false }))
+}
+
+/// `gongshi new <kind>`: one record file at its place, placeholders to fill.
+pub fn new_record(args: &crate::cli::NewArgs) -> Result<Outcome> {
+    use crate::scaffold::{Fill, NewKind};
+    let today = today(None)?;
+    let needs_org = !matches!(args.kind, NewKind::Page);
+    if needs_org && args.org.is_empty() {
+        return Err(Error::Usage("请用 --org 指定组织 id（见 content/orgs.yaml）".into()));
+    }
+    let default_year = if args.kind == NewKind::Report { today.year() - 1 } else { today.year() };
+    let slug = args.slug.clone().unwrap_or_else(|| format!("gongkai-{}", today.0.format("%Y%m%d")));
+    if !crate::validate::is_slug(&slug) || (needs_org && !crate::validate::is_slug(&args.org)) {
+        return Err(Error::Usage("--org 和 --slug 只能用小写英文字母、数字和连字符".into()));
+    }
+    let fill =
+        Fill { org: args.org.clone(), year: args.year.unwrap_or(default_year), title: args.title.clone(), slug, today };
+    let path = crate::scaffold::new_record(&args.root, args.kind, &fill)?;
+    let line = format!("已新建 {}：请把其中「请填写…」的地方换成实际内容，再运行 gongshi build", path.display());
+    Ok(Outcome::Done(Summary { line, quiet: false }))
+}
+
+/// `gongshi verify [DIR]`: every problem of a built site against its manifest and the ledger.
+pub fn verify_site(dir: &std::path::Path, root: &std::path::Path) -> Result<Outcome> {
+    let problems = verify::verify(dir, root)?;
+    if problems.is_empty() {
+        let line = format!("校验通过：{} 与发布账本一致，哈希链完整。", dir.display());
+        return Ok(Outcome::Done(Summary { line, quiet: false }));
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    eprintln!("校验失败：发现 {} 处问题。", problems.len());
+    Ok(Outcome::ContentErrors)
 }
 
 pub fn build(opts: &Options) -> Result<Outcome> {
@@ -96,6 +324,28 @@ pub fn build(opts: &Options) -> Result<Outcome> {
     write::write_atomically(&output, &opts.out)?;
     print_diagnostics(opts, diags.clone());
     Ok(Outcome::Done(Summary { line: summary(&site, &output, &diags, started, &opts.out), quiet: opts.quiet }))
+}
+
+/// `gongshi print`: render in memory, then the chosen orgs' boards through Chromium into `pdf_dir`.
+/// Chromium is looked for first, so a machine without it fails fast with exit 2.
+pub fn print(opts: &Options, orgs: &[String], pdf_dir: &std::path::Path) -> Result<Outcome> {
+    let started = Instant::now();
+    let chromium = crate::print::chromium()?;
+    let (site, output, diags) = match render_site(opts)? {
+        Ok(done) => done,
+        Err(diags) => return Ok(report_failure(opts, diags)),
+    };
+    let ids = crate::print::select(&site, orgs)?;
+    print_diagnostics(opts, diags);
+    let pdfs = crate::print::boards_to_pdf(&chromium, &output, &ids, pdf_dir)?;
+    let paper = if site.config.paper == Paper::A3 { "A3" } else { "A4" };
+    let line = format!(
+        "已把 {} 个公示栏打印为 PDF（{paper} 纵向）到 {}，用时 {:.2} 秒",
+        pdfs.len(),
+        pdf_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(Outcome::Done(Summary { line, quiet: opts.quiet }))
 }
 
 pub fn check(opts: &Options) -> Result<Outcome> {
@@ -150,14 +400,22 @@ fn report_failure(opts: &Options, diags: Diagnostics) -> Outcome {
 }
 
 fn print_diagnostics(opts: &Options, diags: Diagnostics) {
+    let mut sources: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    let mut err = anstream::stderr();
     for d in diags.sorted() {
         if opts.quiet && d.severity == Severity::Warning {
             continue;
         }
-        match opts.format {
-            Format::Json => eprintln!("{}", serde_json::to_string(&d).unwrap_or_default()),
-            Format::Text => eprintln!("{d}"),
-        }
+        let line = match opts.format {
+            Format::Json => serde_json::to_string(&d).unwrap_or_default(),
+            Format::Text => {
+                let source = sources
+                    .entry(d.path.clone())
+                    .or_insert_with(|| std::fs::read_to_string(opts.root.join(&d.path)).ok());
+                d.render(source.as_deref())
+            }
+        };
+        let _ = writeln!(err, "{line}");
     }
 }
 

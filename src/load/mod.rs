@@ -2,6 +2,7 @@
 //! checked), splits Markdown front matter and parses YAML into the record types. Reports located
 //! problems; never applies cross-file rules and never writes anything.
 
+mod recover;
 pub mod yaml;
 
 use crate::config::Config;
@@ -47,6 +48,17 @@ pub struct Loaded {
     pub pages: Vec<Located<Page>>,
     /// Files under content/attachments/, relative to that folder.
     pub attachments: Vec<String>,
+    /// Content files that could not be read or parsed (already reported).
+    pub unparsed: Vec<String>,
+}
+
+impl Loaded {
+    /// Whether every file under `content/<folder>/` was parsed: rules that look across files must not
+    /// take the records of a broken file for missing ones.
+    pub fn all_parsed(&self, folder: &str) -> bool {
+        let prefix = format!("content/{folder}/");
+        !self.unparsed.iter().any(|p| p.starts_with(&prefix))
+    }
 }
 
 /// What a file under content/ is, by its path.
@@ -95,8 +107,19 @@ fn classify(rel: &[&str]) -> FileKind {
     }
 }
 
+/// Parsed files kept between runs of `serve`: a file whose text did not change is not parsed again.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    files: std::collections::HashMap<String, (String, Parsed, Diagnostics)>,
+}
+
 /// Reads and parses every content file below `root/content`.
 pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
+    load_cached(root, &mut LoadCache::default())
+}
+
+/// Like [`load`], re-parsing only files whose text differs from the cached one.
+pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagnostics)> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Error::NoContent(content));
@@ -117,8 +140,29 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
         .collect::<Vec<_>>();
     let mut loaded = Loaded::default();
     let mut diags = Diagnostics::new();
-    let parsed: Vec<(Parsed, Diagnostics)> = read.into_par_iter().map(|(p, k, t)| parse_file(p, k, t)).collect();
-    for (item, d) in parsed {
+    let old = std::mem::take(&mut cache.files);
+    let parsed: Vec<(String, String, (Parsed, Diagnostics))> = read
+        .into_par_iter()
+        .map(|(p, k, t)| {
+            let text = t.as_ref().ok().cloned().unwrap_or_default();
+            let result = match old.get(&p) {
+                Some((cached, item, d)) if t.is_ok() && *cached == text => (item.clone(), d.clone()),
+                _ => parse_file(p.clone(), k, t),
+            };
+            (p, text, result)
+        })
+        .collect();
+    let parsed: Vec<(String, (Parsed, Diagnostics))> = parsed
+        .into_iter()
+        .map(|(p, text, (item, d))| {
+            cache.files.insert(p.clone(), (text, item.clone(), d.clone()));
+            (p, (item, d))
+        })
+        .collect();
+    for (path, (item, d)) in parsed {
+        if matches!(item, Parsed::Nothing) && d.has_errors() {
+            loaded.unparsed.push(path);
+        }
         diags.extend(d);
         loaded.add(item);
     }
@@ -214,6 +258,7 @@ pub fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
     None
 }
 
+#[derive(Debug, Clone)]
 enum Parsed {
     Config(Located<Config>),
     Orgs(Located<Vec<Org>>),
@@ -244,6 +289,22 @@ impl Loaded {
             Parsed::Nothing => {}
         }
     }
+}
+
+/// Parses one content file given as bytes, the way `load` would: for fuzzing and tools.
+/// `rel` is its path under `content/` (it decides the kind); returns the file's diagnostics.
+pub fn check_source(rel: &str, bytes: &[u8]) -> Diagnostics {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let display = format!("content/{rel}");
+    let text = match String::from_utf8(bytes.to_vec()) {
+        Ok(s) => Ok(normalise(s)),
+        Err(_) => {
+            let mut d = Diagnostics::new();
+            d.push(at(&display, Pos::START).error("encoding", "", "文件不是 UTF-8 编码"));
+            Err(d)
+        }
+    };
+    parse_file(display, classify(&parts), text).1
 }
 
 fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Diagnostics>) -> (Parsed, Diagnostics) {
@@ -367,5 +428,67 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_normalised() {
         assert_eq!(normalise("\u{feff}a: 1\r\nb: 2\r\n".into()), "a: 1\nb: 2\n");
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    //! Property tests: no input makes the loaders panic, and every error points inside the file.
+    use super::*;
+    use crate::model::records::{Comments, Disclosure, Report, Targets};
+    use proptest::prelude::*;
+
+    const VALID: &str = "org: hexing\nyear: 2025\nentries:\n  - id: c1\n    received_on: 2025-03-02\n    channel: 意见箱\n    commenter: { name: 李明, contact: \"13800001234\" }\n    text: 村党群服务中心周六无人值班。\n    status: 已办结\n    reply: { on: 2025-03-12, by: 河兴村党支部, text: 已实行周六轮值。 }\n";
+
+    fn check_located<T: serde::de::DeserializeOwned>(text: &str) {
+        if let Err(problems) = yaml::parse::<T>(text, 0) {
+            let lines = text.split('\n').count().max(1);
+            for p in problems {
+                assert!(p.pos.line >= 1 && p.pos.line <= lines + 1, "line {} outside 1..={}", p.pos.line, lines + 1);
+                assert!(p.pos.col >= 1);
+                assert!(!p.message.is_empty());
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,400}") {
+            check_located::<Comments>(&text);
+            check_located::<Targets>(&text);
+            let _ = split_front_matter(&text);
+            let _ = normalise(text.clone());
+        }
+
+        #[test]
+        fn yaml_like_text_never_panics(text in "([a-z_]{1,8}(:|：)[ \\t]?(\\[|\\{|\"|'|-|[0-9]{1,4}|[一-龥]{1,4}|\\*a|&a)?\\n( {0,4}- )?){0,30}") {
+            check_located::<Report>(&text);
+            check_located::<Disclosure>(&text);
+        }
+
+        #[test]
+        fn mutated_valid_documents_never_panic(cut in 0usize..400, len in 0usize..20, insert in "\\PC{0,6}") {
+            let chars: Vec<char> = VALID.chars().collect();
+            let at = cut.min(chars.len());
+            let end = (at + len).min(chars.len());
+            let mutated: String = chars[..at].iter().collect::<String>() + &insert + &chars[end..].iter().collect::<String>();
+            check_located::<Comments>(&mutated);
+        }
+
+        #[test]
+        fn front_matter_with_any_body_splits_or_not_without_panicking(front in "\\PC{0,80}", body in "\\PC{0,80}") {
+            let text = format!("---\n{front}\n---\n{body}");
+            if let Some((yaml, offset, rest)) = split_front_matter(&text) {
+                prop_assert_eq!(offset, 1);
+                prop_assert!(text.len() >= yaml.len() + rest.len());
+            }
+        }
+    }
+
+    #[test]
+    fn the_valid_document_parses() {
+        assert!(yaml::parse::<Comments>(VALID, 0).is_ok());
     }
 }

@@ -26,6 +26,16 @@ impl Positions {
         self.lookup(&self.values, path)
     }
 
+    /// Position of the key at exactly `path`, if the file has that key.
+    pub fn find_key(&self, path: &str) -> Option<Pos> {
+        self.keys.get(path).copied()
+    }
+
+    /// Position of the value at exactly `path`, if the file has that value.
+    pub fn find_value(&self, path: &str) -> Option<Pos> {
+        self.values.get(path).copied()
+    }
+
     fn lookup(&self, map: &HashMap<String, Pos>, path: &str) -> Pos {
         let mut p = path;
         loop {
@@ -70,7 +80,12 @@ impl YamlProblem {
 
 /// Parses `text` (which starts at file line `line_offset + 1`) into `T`, and maps its key positions.
 pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, Positions), Vec<YamlProblem>> {
-    let (positions, mut problems) = map_positions(text, line_offset);
+    // libyaml stops at the first control character and names only its byte offset.
+    let controls = control_chars(text, line_offset);
+    if !controls.is_empty() {
+        return Err(controls);
+    }
+    let (positions, mut problems, aliases) = map_positions(text, line_offset);
     if text.trim().is_empty() {
         problems.push(YamlProblem {
             pos: Pos { line: line_offset + 1, col: 1 },
@@ -87,12 +102,72 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, 
         Ok(_) => Err(problems),
         Err(e) => {
             // A duplicate key found by the position walk explains serde's 1:1 error better.
-            if problems.is_empty() {
-                problems.push(describe(&e, text, line_offset, &positions));
+            if !problems.is_empty() {
+                return Err(problems);
             }
+            let first = describe(&e, text, line_offset, &positions);
+            if first.rule == "yaml-syntax" {
+                // A full-width colon breaks the YAML a line or more later; point at the colon.
+                let colons = full_width_colons(text, first.pos.line.saturating_sub(line_offset), line_offset);
+                return Err(if colons.is_empty() { vec![first] } else { colons });
+            }
+            // Anchors could expand into a huge tree when re-read, so a file using them keeps one error.
+            let more = if DATA_RULES.contains(&first.rule) && !aliases {
+                super::recover::more_problems::<T>(text, &first.field, |field, raw| {
+                    problem(field, raw, None, text, line_offset, &positions)
+                })
+            } else {
+                Vec::new()
+            };
+            problems.push(first);
+            problems.extend(more);
             Err(problems)
         }
     }
+}
+
+/// Rules about the data rather than the syntax: after one of them the rest of the file is still read.
+const DATA_RULES: [&str; 5] = ["unknown-key", "missing-key", "wrong-type", "not-in-list", "bad-date"];
+
+/// Characters no YAML document may hold and no page should show: C0 controls but tab and line
+/// ends, DEL, C1 controls, and the noncharacters U+FFFE/U+FFFF.
+pub fn is_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// The first control character of each line (at most 20 lines: a binary file needs no more).
+fn control_chars(text: &str, line_offset: usize) -> Vec<YamlProblem> {
+    let found = text.lines().enumerate().filter_map(|(i, line)| {
+        let (col, c) = line.chars().enumerate().find(|(_, c)| is_control(*c))?;
+        Some(YamlProblem {
+            pos: Pos { line: i + 1 + line_offset, col: col + 1 },
+            rule: "control-char",
+            field: String::new(),
+            message: format!("有不可见的控制字符 U+{:04X}，YAML 不允许", c as u32),
+            hint: Some("多半是从其他软件复制粘贴带进来的，请删除这个字符后重新输入".into()),
+        })
+    });
+    found.take(20).collect()
+}
+
+/// Lines up to `upto` (1-based, within `text`) where a key is followed by a full-width colon.
+fn full_width_colons(text: &str, upto: usize, line_offset: usize) -> Vec<YamlProblem> {
+    let key_like = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    text.lines()
+        .take(upto.max(1))
+        .enumerate()
+        .filter_map(|(i, line)| {
+            let (before, _) = line.split_once('：')?;
+            let key = before.trim_start().trim_start_matches("- ").trim();
+            key_like(key).then(|| YamlProblem {
+                pos: Pos { line: i + 1 + line_offset, col: before.chars().count() + 1 },
+                rule: "yaml-syntax",
+                field: String::new(),
+                message: format!("键 `{key}` 后面用了中文冒号“：”，YAML 不认"),
+                hint: Some(format!("键后面要用英文冒号加空格，例如 `{key}: …`")),
+            })
+        })
+        .collect()
 }
 
 fn describe(
@@ -101,22 +176,48 @@ fn describe(
     line_offset: usize,
     positions: &Positions,
 ) -> YamlProblem {
-    let field = e.path().to_string();
-    let field = if field == "." { String::new() } else { field };
     let inner = e.inner();
-    let raw = inner.to_string();
-    let pos = match inner.location() {
-        Some(loc) => Pos { line: loc.line() + line_offset, col: loc.column() },
-        None => positions.value(&field),
+    let serde_pos = inner.location().map(|loc| Pos { line: loc.line() + line_offset, col: loc.column() });
+    problem(&e.path().to_string(), &inner.to_string(), serde_pos, text, line_offset, positions)
+}
+
+/// A problem from serde's message `raw` about the value at key path `field`. Data problems are
+/// located at the key or value the path names (serde points at the enclosing mapping for some of
+/// them, e.g. a bad date); syntax problems where serde stopped.
+pub(super) fn problem(
+    field: &str,
+    raw: &str,
+    serde_pos: Option<Pos>,
+    text: &str,
+    line_offset: usize,
+    positions: &Positions,
+) -> YamlProblem {
+    let field = if field == "." { "" } else { field };
+    let (rule, message) = translate(without_path(raw));
+    let by_path = match rule {
+        "unknown-key" => positions.find_key(field),
+        "missing-key" | "wrong-type" | "not-in-list" | "bad-date" => positions.find_value(field),
+        _ => None,
     };
-    // serde_yaml prefixes the key path, which the diagnostic already carries as its field.
-    let bare = match raw.split_once(": ") {
-        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => rest,
-        _ => raw.as_str(),
-    };
-    let (rule, message) = translate(bare);
-    let hint = hint_for(text, pos.line.saturating_sub(line_offset), &raw);
+    let pos = by_path.or(serde_pos).unwrap_or_else(|| positions.value(field));
+    let hint = hint_for(text, pos.line.saturating_sub(line_offset), raw);
+    // A syntax error's path is wherever serde happened to be (`items[2].?`): it would mislead.
+    let field = if rule == "yaml-syntax" { String::new() } else { field.to_string() };
     YamlProblem { pos, rule, field, message, hint }
+}
+
+/// serde_yaml prefixes the key path, which a diagnostic carries as its field.
+fn without_path(raw: &str) -> &str {
+    match raw.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => rest,
+        _ => raw,
+    }
+}
+
+/// The rule a serde message breaks, and the message without its key path.
+pub(super) fn rule_of(raw: &str) -> (&'static str, &str) {
+    let bare = without_path(raw);
+    (translate(bare).0, bare)
 }
 
 /// serde's English messages, in the editor's language, with a stable rule name.
@@ -157,7 +258,8 @@ fn translate(raw: &str) -> (&'static str, String) {
 }
 
 fn chinese_type_message(msg: &str) -> String {
-    msg.replace("invalid type: ", "")
+    without_type_names(msg)
+        .replace("invalid type: ", "")
         .replace("invalid value: ", "")
         .replace("expected", "应为")
         .replace("a sequence", "列表")
@@ -174,6 +276,19 @@ fn chinese_type_message(msg: &str) -> String {
         .replace("u32", "非负整数")
         .replace("i32", "整数")
         .replace("f64", "数字")
+}
+
+/// `struct CommentEntry` names a Rust type; the editor only needs to know a mapping is expected.
+fn without_type_names(msg: &str) -> String {
+    let mut out = String::new();
+    let mut rest = msg;
+    while let Some(i) = rest.find("struct ") {
+        out.push_str(&rest[..i]);
+        out.push_str("a map");
+        rest = rest[i + "struct ".len()..].trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Plain-Chinese hints for the mistakes editors make most (ecosystem.md "Traps").
@@ -201,13 +316,14 @@ fn hint_for(text: &str, line: usize, raw: &str) -> Option<String> {
     None
 }
 
-/// Walks the YAML events once, recording where every key and value starts.
-fn map_positions(text: &str, line_offset: usize) -> (Positions, Vec<YamlProblem>) {
+/// Walks the YAML events once, recording where every key and value starts, and whether the
+/// document uses aliases.
+fn map_positions(text: &str, line_offset: usize) -> (Positions, Vec<YamlProblem>, bool) {
     let mut walker = Walker { line_offset, ..Walker::default() };
     let mut parser = Parser::new_from_str(text);
     // Syntax errors are reported by serde_yaml, which locates them; here they only stop the walk.
     let _ = parser.load(&mut walker, false);
-    (walker.positions, walker.problems)
+    (walker.positions, walker.problems, walker.aliases)
 }
 
 enum Frame {
@@ -229,6 +345,7 @@ struct Walker {
     stack: Vec<Frame>,
     positions: Positions,
     problems: Vec<YamlProblem>,
+    aliases: bool,
 }
 
 impl Walker {
@@ -295,6 +412,7 @@ impl MarkedEventReceiver for Walker {
         match ev {
             Event::Scalar(s, ..) => self.scalar(s, pos),
             Event::Alias(_) => {
+                self.aliases = true;
                 // An alias used as a key has no name to record; as a value it just occupies the slot.
                 if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
                     *key = Some("*".into());
@@ -353,11 +471,56 @@ mod tests {
     fn unknown_key_is_located_and_lists_valid_keys() {
         let text = "title: x\nentries:\n  - id: a\n    nn: 1\n";
         let errs = parse::<Doc>(text, 0).unwrap_err();
-        assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].rule, "unknown-key");
         assert_eq!(errs[0].pos.line, 4);
         assert!(errs[0].message.contains("`nn`"), "{}", errs[0].message);
         assert!(errs[0].message.contains("id、n"), "{}", errs[0].message);
+        // `nn` was meant to be `n`, which is therefore missing too.
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[1].rule, errs[1].pos), ("missing-key", Pos { line: 3, col: 5 }));
+    }
+
+    #[test]
+    fn every_data_error_of_a_file_is_reported() {
+        let text = "title: x\nentrys: []\nentries:\n  - id: a\n    n: many\n  - id: b\n    n: 2\n    m: 3\n";
+        let errs = parse::<Doc>(text, 0).unwrap_err();
+        let found: Vec<(&str, usize, &str)> = errs.iter().map(|e| (e.rule, e.pos.line, e.field.as_str())).collect();
+        assert_eq!(
+            found,
+            vec![("unknown-key", 2, "entrys"), ("wrong-type", 5, "entries[0].n"), ("unknown-key", 8, "entries[1].m")]
+        );
+    }
+
+    #[test]
+    fn placeholders_never_report_problems_of_their_own() {
+        // `n` is required: the placeholder put in for `many` must not be reported as well.
+        let errs = parse::<Doc>("title: x\nentries:\n  - id: a\n    n: many\n", 0).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+    }
+
+    #[test]
+    fn a_full_width_colon_is_located_at_the_colon() {
+        let errs = parse::<Doc>("entries: []\ntitle： x\nother: 1\n", 0).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!((errs[0].rule, errs[0].pos), ("yaml-syntax", Pos { line: 2, col: 6 }));
+        assert!(errs[0].message.contains("中文冒号"), "{errs:?}");
+    }
+
+    #[test]
+    fn control_characters_are_located() {
+        let errs = parse::<Doc>("title: a\u{0}b\nentries: []\n", 3).unwrap_err();
+        assert_eq!((errs[0].rule, errs[0].pos), ("control-char", Pos { line: 4, col: 9 }));
+    }
+
+    #[test]
+    fn a_bad_value_is_located_at_the_value_not_its_mapping() {
+        #[derive(Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Dated {
+            on: crate::model::common::Date,
+        }
+        let errs = parse::<Dated>("\non: 2025-3-6\n", 0).unwrap_err();
+        assert_eq!((errs[0].rule, errs[0].pos), ("bad-date", Pos { line: 2, col: 5 }));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod calendar;
 pub mod common;
 pub mod figures;
+pub mod history;
 pub mod org;
 pub mod records;
 
@@ -24,13 +25,28 @@ pub struct Record<T> {
     pub path: String,
     /// SHA-256 of the normalised source text, hex.
     pub digest: String,
+    /// The normalised source text (what a release stores).
+    pub source: String,
 }
 
 impl<T> Record<T> {
+    /// The record's stable key: its source path without `content/` and the extension
+    /// (`reports/2024/hexing`, `disclosures/2025/hexing/fazhan`).
+    pub fn key(&self) -> String {
+        record_key(&self.path)
+    }
+
     /// 校验码: 16 hex digits (64 bits) of the source digest.
     pub fn check_code(&self) -> &str {
         &self.digest[..16.min(self.digest.len())]
     }
+}
+
+/// `content/reports/2024/hexing.md` -> `reports/2024/hexing`.
+pub fn record_key(path: &str) -> String {
+    let p = path.strip_prefix("content/").unwrap_or(path);
+    let p = p.strip_suffix(".md").or_else(|| p.strip_suffix(".yaml")).unwrap_or(p);
+    p.to_string()
 }
 
 /// The site for one audience: only what that audience may see, only what is published by today.
@@ -50,6 +66,8 @@ pub struct Site {
     /// Attachment files (relative to content/attachments/) that published records link to.
     pub attachments: BTreeSet<String>,
     pub figures: Figures,
+    /// What the release ledger says about these records; empty until the pipeline fills it in.
+    pub history: history::History,
 }
 
 /// Figures of one report's evaluation.

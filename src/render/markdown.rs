@@ -31,13 +31,45 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 }
 
 /// Renders Markdown to sanitized HTML. Headings are shifted down one level so the page's `h1`
-/// stays the only one.
+/// stays the only one; tables get a caption and a `.table-wrap` box (see [`captioned`]).
 pub fn render(md: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-    let parser = Parser::new_ext(md, opts).map(|ev| demote_headings(ev));
+    let parser = captioned(Parser::new_ext(md, opts).map(|ev| demote_headings(ev)));
     let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, parser);
-    sanitizer().clean(&raw).to_string()
+    html::push_html(&mut raw, parser.into_iter());
+    // After sanitizing (which drops class attributes): a wide table scrolls in its own box on a
+    // phone instead of widening the page.
+    sanitizer()
+        .clean(&raw)
+        .to_string()
+        .replace("<table>", "<div class=\"table-wrap\"><table>")
+        .replace("</table>", "</table></div>")
+}
+
+/// Markdown has no caption syntax: a table is captioned with the heading above it, so every
+/// table of the site says what it holds.
+fn captioned<'a>(events: impl Iterator<Item = pulldown_cmark::Event<'a>>) -> Vec<pulldown_cmark::Event<'a>> {
+    use pulldown_cmark::{Event, Tag, TagEnd};
+    let mut out = Vec::new();
+    let (mut in_heading, mut heading) = (false, String::new());
+    for ev in events {
+        match &ev {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                heading.clear();
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(t) | Event::Code(t) if in_heading => heading.push_str(t),
+            _ => {}
+        }
+        let table = matches!(ev, Event::Start(Tag::Table(_)));
+        out.push(ev);
+        if table && !heading.trim().is_empty() {
+            let text = heading.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+            out.push(Event::Html(format!("<caption>{text}</caption>").into()));
+        }
+    }
+    out
 }
 
 fn demote_headings(ev: pulldown_cmark::Event<'_>) -> pulldown_cmark::Event<'_> {
@@ -83,6 +115,15 @@ mod tests {
         let html = render("## 一、履职情况\n\n正文**加粗**\n");
         assert!(html.contains("<h3>一、履职情况</h3>"), "{html}");
         assert!(html.contains("<strong>加粗</strong>"));
+    }
+
+    #[test]
+    fn tables_get_the_heading_above_as_caption_and_a_scroll_box() {
+        let html = render("## 留言<渠道>\n\n| 渠道 | 方式 |\n|---|---|\n| 电话 | 拨打 |\n");
+        assert!(html.contains("<div class=\"table-wrap\"><table><caption>留言&lt;渠道&gt;</caption>"), "{html}");
+        assert!(html.contains("</table></div>"), "{html}");
+        let bare = render("| a |\n|---|\n| b |\n");
+        assert!(bare.contains("<table><thead>") && !bare.contains("<caption>"), "{bare}");
     }
 
     #[test]

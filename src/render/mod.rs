@@ -2,11 +2,16 @@
 //! data, feeds, static files, attachments. Never touches `public/` (write does) and never makes a
 //! URL outside `routes`.
 
+pub mod boards;
+pub mod charts;
 pub mod data;
 pub mod feed;
+pub mod history;
 pub mod markdown;
 pub mod pages;
+pub mod qr;
 pub mod routes;
+pub mod search;
 pub mod theme;
 pub mod views;
 
@@ -62,30 +67,134 @@ pub struct PageJob {
     pub context: tera::Context,
 }
 
+/// Pages rendered by an earlier run, for `serve`: a page whose template data did not change is not
+/// rendered again. Keyed by the theme, so a theme change renders everything.
+#[derive(Default)]
+pub struct RenderCache {
+    theme: u64,
+    tera: Option<Tera>,
+    pages: HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>,
+    /// Pages actually rendered by the last run (the rest came from the cache).
+    pub rendered: usize,
+    /// Whether to remember pages at all (a one-shot build has no use for them).
+    keep: bool,
+}
+
+impl RenderCache {
+    /// A cache that remembers rendered pages between runs.
+    pub fn keeping() -> RenderCache {
+        RenderCache { keep: true, ..RenderCache::default() }
+    }
+}
+
+/// A progress bar on stderr for long renders: hidden at first, shown once the render has taken a
+/// second, and only on a terminal.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    started: std::time::Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn new(len: usize) -> Progress {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("生成网页 {bar:40} {pos}/{len} {elapsed}") {
+            bar.set_style(style);
+        }
+        Progress { bar, started: std::time::Instant::now(), shown: Default::default() }
+    }
+
+    fn inc(&self) {
+        use std::io::IsTerminal;
+        use std::sync::atomic::Ordering;
+        self.bar.inc(1);
+        if !self.shown.load(Ordering::Relaxed)
+            && self.started.elapsed() > std::time::Duration::from_secs(1)
+            && !self.shown.swap(true, Ordering::Relaxed)
+            && std::io::stderr().is_terminal()
+        {
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+}
+
+fn fingerprint<T: std::hash::Hash>(value: &T) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}
+
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme, build: &BuildInfo, attachments_dir: &Path) -> Result<Output> {
-    let tera = templates(theme)?;
+    render_cached(site, theme, build, attachments_dir, &mut RenderCache::default())
+}
+
+/// Like [`render`], rendering only the pages whose inputs (template data and theme) changed.
+pub fn render_cached(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    attachments_dir: &Path,
+    cache: &mut RenderCache,
+) -> Result<Output> {
+    let theme_print = fingerprint(&theme.files);
+    if cache.tera.is_none() || cache.theme != theme_print {
+        *cache = RenderCache {
+            theme: theme_print,
+            tera: Some(templates(theme)?),
+            keep: cache.keep,
+            ..RenderCache::default()
+        };
+    }
+    let tera = cache.tera.as_ref().expect("set above");
+    let previous = std::mem::take(&mut cache.pages);
+    let keep = cache.keep;
     let common = views::Common::new(site, build);
-    let jobs = pages::jobs(site);
-    let rendered: Vec<Result<(String, Vec<u8>)>> = jobs
+    let mut jobs = pages::jobs(site);
+    jobs.push(search::page());
+    let progress = Progress::new(jobs.len());
+    // (path, data fingerprint, bytes, freshly rendered)
+    type Rendered = (String, u64, std::sync::Arc<Vec<u8>>, bool);
+    let rendered: Vec<Result<Rendered>> = jobs
         .into_par_iter()
+        .inspect(|_| progress.inc())
         .map(|job| {
             let mut ctx = job.context;
             common.fill(&mut ctx, &job.path, &job.title);
+            // Hashing the data costs a serialization; only worth it when pages are kept for next time.
+            let key = match keep {
+                true => {
+                    fingerprint(&(job.template, serde_json::to_string(&ctx.clone().into_json()).unwrap_or_default()))
+                }
+                false => 0,
+            };
+            if let Some((k, bytes)) = previous.get(&job.path).filter(|(k, _)| *k == key) {
+                return Ok((job.path, *k, bytes.clone(), false));
+            }
             let html = tera.render(job.template, &ctx).map_err(Error::from)?;
-            Ok((job.path, html.into_bytes()))
+            Ok((job.path, key, std::sync::Arc::new(html.into_bytes()), true))
         })
         .collect();
+    progress.bar.finish_and_clear();
     let mut out = Output::default();
+    cache.rendered = 0;
     for r in rendered {
-        let (path, bytes) = r?;
-        out.insert(path, bytes);
+        let (path, key, bytes, fresh) = r?;
+        cache.rendered += usize::from(fresh);
+        if keep {
+            out.insert(path.clone(), bytes.as_ref().clone());
+            cache.pages.insert(path, (key, bytes));
+        } else {
+            out.insert(path, std::sync::Arc::try_unwrap(bytes).unwrap_or_else(|a| a.as_ref().clone()));
+        }
     }
     for (name, bytes) in theme.statics() {
         out.insert(routes::asset(name), bytes.to_vec());
     }
     data::write_all(site, &mut out)?;
     feed::write_all(site, &mut out);
+    out.insert(routes::search_index(), search::index_script(site));
     copy_attachments(site, attachments_dir, &mut out)?;
     Ok(out)
 }
@@ -106,6 +215,7 @@ pub fn templates(theme: &Theme) -> Result<Tera> {
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.register_filter("cdate", cdate);
     tera.register_filter("pct", pct);
+    tera.register_filter("css_string", boards::css_string);
     Ok(tera)
 }
 

@@ -3,7 +3,7 @@
 //! free pages). Never renders templates and never writes files.
 
 use super::views::{comment_views, org_ref, org_ref_by_id, period_view, OrgRef, PeriodView};
-use super::{markdown, routes, PageJob};
+use super::{charts, markdown, routes, PageJob};
 use crate::model::common::Date;
 use crate::model::figures::{percent, CommentStats};
 use crate::model::records::{Disclosure, RectItem};
@@ -20,6 +20,8 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
     jobs.extend(rectification_pages(site));
     jobs.extend(disclosure_pages(site));
     jobs.extend(comment_pages(site));
+    jobs.extend(super::boards::jobs(site));
+    jobs.extend(super::history::jobs(site));
     jobs.extend(site.pages.iter().map(|p| {
         let mut ctx = Context::new();
         ctx.insert("body_html", &markdown::render(&p.value.body));
@@ -27,6 +29,11 @@ pub fn jobs(site: &Site) -> Vec<PageJob> {
         job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
     }));
     jobs
+}
+
+/// An org's short name for labels, empty when the org is unknown.
+fn short_name(org: &Option<OrgRef>) -> String {
+    org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default()
 }
 
 fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
@@ -214,6 +221,7 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
     ctx.insert("org", &org_ref(site, ix));
     ctx.insert("secretary", &o.secretary.as_ref().and_then(|s| s.current(site.today)));
     ctx.insert("phone", &o.phone.as_ref().map(|p| p.0.clone()));
+    ctx.insert("board_url", &routes::board(id));
     ctx.insert("parent", &site.orgs.parent[ix].map(|p| org_ref(site, p)));
     ctx.insert("children", &site.orgs.children[ix].iter().map(|&c| org_ref(site, c)).collect::<Vec<_>>());
     let targets =
@@ -334,6 +342,11 @@ fn targets_pages(site: &Site) -> Vec<PageJob> {
         let mut ctx = Context::new();
         ctx.insert("year", &year);
         ctx.insert("years", &year_links(&years, routes::targets_year));
+        let bars: Vec<(String, Option<f64>)> = rows
+            .iter()
+            .map(|r| (short_name(&r.org), (r.total > 0).then(|| r.done as f64 * 100.0 / r.total as f64)))
+            .collect();
+        ctx.insert("chart", &charts::targets_completion(year, &bars));
         ctx.insert("rows", &rows);
         jobs.push(job(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx));
     }
@@ -341,7 +354,7 @@ fn targets_pages(site: &Site) -> Vec<PageJob> {
         let mut ctx = Context::new();
         let view = targets_view(site, t, f);
         ctx.insert("t", &view);
-        ctx.insert("record", &record_meta(site, &t.value, t.check_code()));
+        ctx.insert("record", &record_meta(site, t));
         jobs.push(job(view.url.clone(), "targets/org.html", &t.value.title, ctx));
     }
     jobs
@@ -352,8 +365,8 @@ fn year_links(years: &BTreeSet<i32>, url: fn(i32) -> String) -> Vec<YearLink> {
 }
 
 /// Publication facts every record page shows.
-fn record_meta<T: crate::model::common::Published>(site: &Site, rec: &T, check_code: &str) -> serde_json::Value {
-    let p = rec.publication();
+fn record_meta<T: crate::model::common::Published>(site: &Site, rec: &Record<T>) -> serde_json::Value {
+    let p = rec.value.publication();
     let contact = p.contact.cloned();
     serde_json::json!({
         "scope": p.scope.label(),
@@ -363,7 +376,8 @@ fn record_meta<T: crate::model::common::Published>(site: &Site, rec: &T, check_c
         "contact": contact,
         "corrections": p.corrections,
         "withdrawn": p.withdrawn,
-        "check_code": check_code,
+        "check_code": rec.check_code(),
+        "version": super::history::version_badge(site, &rec.key()),
     })
 }
 
@@ -453,6 +467,9 @@ fn report_pages(site: &Site) -> Vec<PageJob> {
         let mut ctx = Context::new();
         ctx.insert("year", &year);
         ctx.insert("years", &year_links(&years, routes::reports_year));
+        let bars: Vec<(String, Option<f64>)> =
+            rows.iter().map(|r| (short_name(&r.org), r.satisfaction.filter(|_| !r.withdrawn))).collect();
+        ctx.insert("chart", &charts::satisfaction(year, &bars, site.config.evaluation.red_line));
         ctx.insert("rows", &rows);
         ctx.insert("red_line", &site.config.evaluation.red_line);
         jobs.push(job(
@@ -495,7 +512,7 @@ fn report_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("body_html", &markdown::render(&r.value.body));
         ctx.insert("red_line", &site.config.evaluation.red_line);
         ctx.insert("bottom_rank_years", &site.config.evaluation.bottom_rank_years);
-        ctx.insert("record", &record_meta(site, &r.value, r.check_code()));
+        ctx.insert("record", &record_meta(site, r));
         jobs.push(job(row.url.clone(), "reports/report.html", &r.value.title, ctx));
     }
     jobs
@@ -606,7 +623,7 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
             site.config.disclosure_categories.iter().position(|c| c == &v.category).unwrap_or(0),
         )),
     );
-    ctx.insert("record", &record_meta(site, v, d.check_code()));
+    ctx.insert("record", &record_meta(site, d));
     job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
 }
 
@@ -644,6 +661,9 @@ fn comment_pages(site: &Site) -> Vec<PageJob> {
     lines.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url.cmp(&b.url)));
     let mut ctx = Context::new();
     ctx.insert("lines", &lines);
+    let bars: Vec<(String, Option<f64>)> =
+        lines.iter().map(|l| (format!("{} {}年", short_name(&l.org), l.year), l.stats.median_days_to_reply)).collect();
+    ctx.insert("chart", &charts::reply_days(&bars, site.config.rules.comment_reply_days));
     ctx.insert("reply_days", &site.config.rules.comment_reply_days);
     jobs.push(job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx));
     for (i, c) in site.comments.iter().enumerate() {

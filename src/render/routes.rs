@@ -62,6 +62,23 @@ pub fn comments() -> String {
 pub fn comments_of(year: i32, org: &str) -> String {
     format!("comments/{year}/{org}/index.html")
 }
+pub fn boards() -> String {
+    "boards/index.html".into()
+}
+pub fn board(org: &str) -> String {
+    format!("boards/{org}/index.html")
+}
+pub fn search() -> String {
+    "search/index.html".into()
+}
+/// The search index, a script (not JSON) so that `<script src>` loads it from `file://`.
+pub fn search_index() -> String {
+    "search/index.js".into()
+}
+/// A published comment on its org's comments page.
+pub fn comment(year: i32, org: &str, id: &str) -> String {
+    format!("{}#c-{id}", comments_of(year, org))
+}
 pub fn page(slug: &str) -> String {
     format!("{slug}/index.html")
 }
@@ -79,6 +96,36 @@ pub fn feed() -> String {
 }
 pub fn sitemap() -> String {
     "sitemap.xml".into()
+}
+
+/// The page of a record, by its key (`reports/2024/hexing`, `pages/about`, …).
+pub fn record_page(key: &str) -> String {
+    match key.strip_prefix("pages/") {
+        Some(slug) => page(slug),
+        None => format!("{key}/index.html"),
+    }
+}
+
+fn record_dir(key: &str) -> String {
+    record_page(key).trim_end_matches("index.html").to_string()
+}
+
+/// The version list of a record.
+pub fn history(key: &str) -> String {
+    format!("{}history/index.html", record_dir(key))
+}
+
+/// Version `k` of a record.
+pub fn history_version(key: &str, k: u32) -> String {
+    format!("{}history/{k}/index.html", record_dir(key))
+}
+
+pub fn releases() -> String {
+    "releases/index.html".into()
+}
+
+pub fn release(number: u32) -> String {
+    format!("releases/{number}/index.html")
 }
 
 /// The URL slug of a disclosure category; `index` is its place in site.yaml's list.
@@ -122,6 +169,14 @@ mod tests {
     fn categories_have_stable_ascii_slugs() {
         assert_eq!(category_slug("发展党员", 4), "fazhan-dangyuan");
         assert_eq!(category_slug("自定义类别", 11), "c12");
+    }
+
+    #[test]
+    fn record_keys_map_to_their_pages_and_history() {
+        assert_eq!(record_page("reports/2024/hexing"), report(2024, "hexing"));
+        assert_eq!(record_page("pages/about"), page("about"));
+        assert_eq!(history_version("disclosures/2025/hexing/x", 2), "disclosures/2025/hexing/x/history/2/index.html");
+        assert_eq!(history("pages/about"), "about/history/index.html");
     }
 
     #[test]

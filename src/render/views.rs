@@ -51,6 +51,10 @@ impl Common {
             nav.push(nav_item("述职评议", routes::reports_year(y)));
         }
         nav.push(nav_item("群众评说", routes::comments()));
+        nav.push(nav_item("公示栏", routes::boards()));
+        if !site.history.releases.is_empty() {
+            nav.push(nav_item("版本记录", routes::releases()));
+        }
         let mut pages: Vec<&Record<crate::model::records::Page>> = site.pages.iter().collect();
         pages.sort_by_key(|p| (p.value.order.unwrap_or(i32::MAX), p.value.slug.clone()));
         nav.extend(pages.iter().map(|p| nav_item(&p.value.title, routes::page(&p.value.slug))));

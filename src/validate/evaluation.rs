@@ -3,7 +3,7 @@
 //! too small to publish.
 
 use super::{pos, Ctx};
-use crate::diagnostics::at;
+use crate::diagnostics::{at, Pos};
 use crate::load::{Loaded, Located};
 use crate::model::figures::{self, percent};
 use crate::model::records::{RectItem, RectSource, Report};
@@ -12,21 +12,29 @@ use std::collections::BTreeMap;
 pub fn check_reports(ctx: &mut Ctx, loaded: &Loaded) {
     let rects: BTreeMap<&str, &RectItem> =
         loaded.rectifications.iter().flat_map(|f| f.value.items.iter()).map(|i| (i.id.as_str(), i)).collect();
+    // A ledger that did not parse is reported already: its items are not missing.
+    let ledgers_complete = loaded.all_parsed("rectifications");
     for r in &loaded.reports {
         for (i, id) in r.value.rectifications.iter().enumerate() {
-            if !rects.contains_key(id.as_str()) {
+            if ledgers_complete && !rects.contains_key(id.as_str()) {
                 let field = format!("rectifications[{i}]");
                 let msg = format!("整改事项 `{id}` 不存在（应在 content/rectifications/ 的某个清单中）");
                 ctx.diags.push(at(&r.path, pos(r, &field)).error("unknown-rectification", &field, msg));
             }
         }
         if r.value.evaluation.is_some() {
-            check_evaluation(ctx, r, &rects);
+            check_evaluation(ctx, r, &rects, ledgers_complete);
         }
     }
 }
 
-fn check_evaluation(ctx: &mut Ctx, r: &Located<Report>, rects: &BTreeMap<&str, &RectItem>) {
+/// Where a missing rectification is asked for: the report's `rectifications` list when it has one
+/// (that is what the editor must fill in), else `cause`.
+fn rectifications_pos(r: &Located<Report>, cause: &str) -> Pos {
+    r.positions.find_value("rectifications").unwrap_or_else(|| pos(r, cause))
+}
+
+fn check_evaluation(ctx: &mut Ctx, r: &Located<Report>, rects: &BTreeMap<&str, &RectItem>, ledgers_complete: bool) {
     let rules = &ctx.config.evaluation;
     let e = r.value.evaluation.as_ref().expect("caller checked");
     for option in e.votes.keys() {
@@ -66,14 +74,15 @@ fn check_evaluation(ctx: &mut Ctx, r: &Located<Report>, rects: &BTreeMap<&str, &
     check_grade(ctx, r);
     let listed: Vec<&RectItem> =
         r.value.rectifications.iter().filter_map(|id| rects.get(id.as_str()).copied()).collect();
-    if let Some(sat) = computed.filter(|s| *s < rules.red_line) {
+    if let Some(sat) = computed.filter(|s| *s < rules.red_line && ledgers_complete) {
         if !listed.iter().any(|it| it.source == Some(RectSource::RedLine)) {
             let msg = format!(
                 "满意率 {} 低于 {}% 红线，须限期整改：rectifications 中要列出一条 source 为“满意率低于红线”的整改事项",
                 percent(sat),
                 rules.red_line
             );
-            ctx.diags.push(at(&r.path, pos(r, "evaluation")).error("red-line-rectification", "rectifications", msg));
+            let p = rectifications_pos(r, "evaluation.votes");
+            ctx.diags.push(at(&r.path, p).error("red-line-rectification", "rectifications", msg));
         }
     }
     let valid = figures::valid_votes(&e.votes, rules);
@@ -106,6 +115,7 @@ fn check_grade(ctx: &mut Ctx, r: &Located<Report>) {
     }
     if rank + 2 >= rules.grades.len() && r.value.rectifications.is_empty() {
         let msg = format!("等次为“{grade}”，必须在 rectifications 中列出整改事项");
-        ctx.diags.push(at(&r.path, pos(r, "evaluation.grade")).error("low-grade-rectification", "rectifications", msg));
+        let p = rectifications_pos(r, "evaluation.grade");
+        ctx.diags.push(at(&r.path, p).error("low-grade-rectification", "rectifications", msg));
     }
 }

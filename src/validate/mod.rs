@@ -9,7 +9,7 @@ mod records;
 mod structure;
 mod text;
 
-pub use structure::attachment_key;
+pub use structure::{attachment_key, is_slug};
 
 use crate::config::Config;
 use crate::diagnostics::{at, Diagnostics, Pos};
@@ -29,6 +29,8 @@ pub(crate) struct Ctx<'a> {
     pub today: Date,
     pub diags: Diagnostics,
     warned_calendar_years: BTreeSet<i32>,
+    /// False when a calendar file did not parse: working-day rules would count wrongly, so they wait.
+    pub calendar_complete: bool,
 }
 
 impl Ctx<'_> {
@@ -78,11 +80,12 @@ pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site
         today,
         diags,
         warned_calendar_years: BTreeSet::new(),
+        calendar_complete: loaded.all_parsed("calendar"),
     };
     structure::check_records(&mut ctx, &loaded);
     publication::check_all(&mut ctx, &loaded);
     records::check_targets(&mut ctx, &loaded.targets);
-    records::check_rectifications(&mut ctx, &loaded.rectifications);
+    records::check_rectifications(&mut ctx, &loaded);
     records::check_comments(&mut ctx, &loaded);
     evaluation::check_reports(&mut ctx, &loaded);
     text::check_personal_data(&mut ctx, &loaded, audience);
@@ -101,7 +104,7 @@ fn visible(scope: crate::model::common::Scope, published_on: Option<Date>, today
 }
 
 fn record<T>(l: Located<T>) -> Record<T> {
-    Record { digest: digest_hex(l.text.as_bytes()), value: l.value, path: l.path }
+    Record { digest: digest_hex(l.text.as_bytes()), value: l.value, path: l.path, source: l.text }
 }
 
 /// SHA-256 as lowercase hex.
@@ -149,6 +152,7 @@ fn build_site(
         pages,
         attachments,
         figures,
+        history: Default::default(),
     }
 }
 

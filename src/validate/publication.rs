@@ -117,6 +117,9 @@ fn check_period<T>(ctx: &mut Ctx, rec: &Located<T>, period: &Period, published: 
         let msg = format!("公示期开始日 {} 早于公开日期 {published}", period.from);
         ctx.diags.push(at(&rec.path, pos(rec, "period.from")).error("period-before-publish", "period.from", msg));
     }
+    if !ctx.calendar_complete {
+        return;
+    }
     let min = ctx.config.rules.min_period_workdays.for_category(category.unwrap_or("default"));
     let p = pos(rec, "period");
     let days = ctx.workdays_inclusive(period.from, period.to, &rec.path, p);
@@ -134,6 +137,9 @@ fn check_timeliness(ctx: &mut Ctx, d: &Located<crate::model::records::Disclosure
     let (Some(event), Some(published)) = (d.value.event_date, d.value.published_on) else {
         return;
     };
+    if !ctx.calendar_complete {
+        return;
+    }
     let limit = ctx.config.rules.publish_within_workdays;
     let p = pos(d, "published_on");
     let days = ctx.workdays_after(event, published, &d.path, p);

@@ -80,8 +80,11 @@ fn without_final(item: &crate::model::records::TargetItem) -> crate::model::reco
     copy
 }
 
-pub fn check_rectifications(ctx: &mut Ctx, files: &[Located<Rectifications>]) {
+pub fn check_rectifications(ctx: &mut Ctx, loaded: &Loaded) {
+    let files: &[Located<Rectifications>] = &loaded.rectifications;
     let ids: BTreeSet<&str> = files.iter().flat_map(|f| f.value.items.iter().map(|i| i.id.as_str())).collect();
+    // A ledger that did not parse is reported already: its items are not missing.
+    let ledgers_complete = loaded.all_parsed("rectifications");
     for r in files {
         for (i, item) in r.value.items.iter().enumerate() {
             let field = format!("items[{i}]");
@@ -102,7 +105,7 @@ pub fn check_rectifications(ctx: &mut Ctx, files: &[Located<Rectifications>]) {
                 ));
             }
             if let Some(prev) = &item.carried_from {
-                if !ids.contains(prev.as_str()) {
+                if ledgers_complete && !ids.contains(prev.as_str()) {
                     let msg = format!("carried_from 指向的整改事项 `{prev}` 不存在");
                     ctx.diags.push(at(&r.path, pos(r, &format!("{field}.carried_from"))).error(
                         "unknown-rectification",
@@ -118,6 +121,7 @@ pub fn check_rectifications(ctx: &mut Ctx, files: &[Located<Rectifications>]) {
 pub fn check_comments(ctx: &mut Ctx, loaded: &Loaded) {
     let rect_ids: BTreeSet<&str> =
         loaded.rectifications.iter().flat_map(|f| f.value.items.iter().map(|i| i.id.as_str())).collect();
+    let ledgers_complete = loaded.all_parsed("rectifications");
     let config = ctx.config;
     for c in &loaded.comments {
         for (i, e) in c.value.entries.iter().enumerate() {
@@ -140,7 +144,7 @@ pub fn check_comments(ctx: &mut Ctx, loaded: &Loaded) {
                 structure::in_list(ctx, c, &f("channel"), ch, &config.comment_channels, "comment_channels");
             }
             if let Some(r) = &e.rectification {
-                if !rect_ids.contains(r.as_str()) {
+                if ledgers_complete && !rect_ids.contains(r.as_str()) {
                     let msg = format!("关联的整改事项 `{r}` 不存在");
                     ctx.diags.push(at(&c.path, pos(c, &f("rectification"))).error(
                         "unknown-rectification",

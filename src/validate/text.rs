@@ -1,10 +1,12 @@
 //! The personal-data scan over every text that will be published (fields, tables, Markdown bodies):
-//! mobile and ID numbers are errors, located at the number itself. Commenters' contacts are never
+//! mobile and ID numbers are errors, located at the number itself; so are invisible control
+//! characters and bidirectional overrides (odd Unicode). Commenters' contacts are never
 //! published, so they are not scanned; neither are records this edition leaves out.
 
 use super::privacy::NumberScanner;
 use super::Ctx;
-use crate::diagnostics::{at, Pos};
+use crate::diagnostics::{at, Diagnostic, Pos};
+use crate::load::yaml::is_control;
 use crate::load::{Loaded, Located};
 use crate::model::common::{Audience, Scope};
 use rayon::prelude::*;
@@ -12,6 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
+    check_odd_characters(ctx, loaded, audience);
     let scanner = NumberScanner::new(ctx.config.allowed_numbers.iter().map(|n| n.as_str()));
     let sees = |s: Scope| audience.sees(s);
     let mut found = Vec::new();
@@ -26,12 +29,26 @@ pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
     scan(&mut found, scan_all(&scanner, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
     scan(&mut found, scan_all(&scanner, &loaded.comments, |c| sees(c.scope).then_some(None)));
     for f in found {
-        let msg = format!(
-            "公开内容中有{}（{}），不能对外公布；请删除，或确属公开的办公号码时列入 site.yaml 的 allowed_numbers",
-            f.kind_label, f.masked
-        );
-        ctx.diags.push(at(&f.path, f.pos).error("personal-number", &f.field, msg));
+        let d = if f.kind_label == PLACEHOLDER_LABEL {
+            let msg = "还有没填写的占位内容「请填写…」：请换成实际内容后再生成";
+            at(&f.path, f.pos).error("placeholder", &f.field, msg)
+        } else {
+            let msg = format!(
+                "公开内容中有{}（{}），不能对外公布；请删除，或确属公开的办公号码时列入 site.yaml 的 allowed_numbers",
+                f.kind_label, f.masked
+            );
+            at(&f.path, f.pos).error("personal-number", &f.field, msg)
+        };
+        ctx.diags.push(d);
     }
+}
+
+/// Marks a finding that is a left-over placeholder of `gongshi new`, not a number.
+const PLACEHOLDER_LABEL: &str = "占位内容";
+
+/// Left-over placeholders in `text`, as findings at their byte offset.
+fn placeholders(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.match_indices(crate::scaffold::PLACEHOLDER).map(|(i, _)| i)
 }
 
 struct Finding {
@@ -67,6 +84,17 @@ fn scan_record<T: Serialize>(
     let mut strings = Vec::new();
     collect_strings(&tree, String::new(), &mut strings);
     for (field, s) in strings {
+        if placeholders(s).next().is_some() {
+            let start = rec.positions.value(&field);
+            let pos = locate(&rec.text, start, crate::scaffold::PLACEHOLDER);
+            out.push(Finding {
+                path: rec.path.clone(),
+                pos,
+                field: field.clone(),
+                kind_label: PLACEHOLDER_LABEL,
+                masked: String::new(),
+            });
+        }
         for f in scanner.scan(s) {
             let start = rec.positions.value(&field);
             let needle = &s[f.start..f.start + f.len];
@@ -81,6 +109,16 @@ fn scan_record<T: Serialize>(
     }
     if let Some(body) = body {
         let body_start = rec.text.len().saturating_sub(body.len());
+        for i in placeholders(body) {
+            let pos = pos_of_offset(&rec.text, body_start + i);
+            out.push(Finding {
+                path: rec.path.clone(),
+                pos,
+                field: "正文".into(),
+                kind_label: PLACEHOLDER_LABEL,
+                masked: String::new(),
+            });
+        }
         for f in scanner.scan(body) {
             out.push(Finding {
                 path: rec.path.clone(),
@@ -92,6 +130,99 @@ fn scan_record<T: Serialize>(
         }
     }
     out
+}
+
+/// Invisible control characters and bidirectional overrides in public text: a control character
+/// breaks pages and feeds, an override (U+202E) makes a page read differently from the text that
+/// was approved.
+fn check_odd_characters(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
+    let sees = |s: Scope| audience.sees(s);
+    let mut found = Vec::new();
+    if let Some(orgs) = &loaded.orgs {
+        found.extend(odd_in_record(orgs, &orgs.value, None));
+    }
+    odd_in(&mut found, &loaded.targets, |t| sees(t.scope).then_some(None));
+    odd_in(&mut found, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str())));
+    odd_in(&mut found, &loaded.rectifications, |r| sees(r.scope).then_some(None));
+    odd_in(&mut found, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str())));
+    odd_in(&mut found, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str())));
+    odd_in(&mut found, &loaded.comments, |c| sees(c.scope).then_some(None));
+    found.into_iter().for_each(|d| ctx.diags.push(d));
+}
+
+/// `select` returns `None` to skip a record, else its Markdown body.
+fn odd_in<'a, T: Serialize + 'a>(
+    out: &mut Vec<Diagnostic>,
+    recs: &'a [Located<T>],
+    select: impl Fn(&'a T) -> Option<Option<&'a str>>,
+) {
+    for r in recs {
+        if let Some(body) = select(&r.value) {
+            out.extend(odd_in_record(r, &r.value, body));
+        }
+    }
+}
+
+/// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The first odd character of `s`: its byte offset, the character and the message.
+fn odd_char(s: &str) -> Option<(usize, char, String)> {
+    let (i, c) = s.char_indices().find(|(_, c)| is_control(*c) || is_bidi_control(*c))?;
+    let what = if is_bidi_control(c) { "改变文字显示方向的控制字符" } else { "不可见的控制字符" };
+    let msg = format!("公开内容中有{what} U+{:04X}，页面会显示出错或与审批的文字不一致；请删除这个字符", c as u32);
+    Some((i, c, msg))
+}
+
+fn odd_in_record<T: Serialize>(rec: &Located<impl Sized>, value: &T, body: Option<&str>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let Ok(tree) = serde_json::to_value(value) else {
+        return out;
+    };
+    let mut strings = Vec::new();
+    collect_strings(&tree, String::new(), &mut strings);
+    for (field, s) in strings {
+        if let Some((_, c, msg)) = odd_char(s) {
+            let pos = locate_char(&rec.text, rec.positions.value(&field), c);
+            out.push(at(&rec.path, pos).error("control-char", &field, msg));
+        }
+    }
+    if let Some((i, _, msg)) = body.and_then(odd_char) {
+        let body_start = rec.text.len().saturating_sub(body.map_or(0, str::len));
+        out.push(at(&rec.path, pos_of_offset(&rec.text, body_start + i)).error("control-char", "正文", msg));
+    }
+    out
+}
+
+/// Where `c` sits in `text` at or after `start`: the character itself, or the YAML escape that
+/// wrote it (`"\0"`, `"\u202E"`); else `start`.
+fn locate_char(text: &str, start: Pos, c: char) -> Pos {
+    let from = offset_of_pos(text, start);
+    let code = c as u32;
+    let short = match c {
+        '\0' => "\\0",
+        '\u{7}' => "\\a",
+        '\u{8}' => "\\b",
+        '\u{b}' => "\\v",
+        '\u{c}' => "\\f",
+        '\u{1b}' => "\\e",
+        '\u{85}' => "\\N",
+        _ => "",
+    };
+    let forms = [
+        c.to_string(),
+        short.to_string(),
+        format!("\\x{code:02x}"),
+        format!("\\x{code:02X}"),
+        format!("\\u{code:04x}"),
+        format!("\\u{code:04X}"),
+        format!("\\U{code:08x}"),
+        format!("\\U{code:08X}"),
+    ];
+    let found = forms.iter().filter(|f| !f.is_empty()).filter_map(|f| text[from..].find(f.as_str())).min();
+    found.map_or(start, |i| pos_of_offset(text, from + i))
 }
 
 /// Every string in a serialized record with its key path, skipping what is never published.

@@ -11,8 +11,10 @@ fn built() -> Site {
     site
 }
 
-/// The table row of `org_name` in a year table, as visible text.
+/// The table row of `org_name` in a year table (not the chart above it), as visible text.
 fn row_of(html: &str, org_name: &str) -> String {
+    let table = html.find("<tbody>").expect("a table");
+    let html = &html[table..];
     let start = html.find(&format!(">{org_name}<")).unwrap_or_else(|| panic!("{org_name} not in table")) + 1;
     let end = html[start..].find("</tr>").map(|e| start + e).unwrap();
     visible_text(&html[start..end])

@@ -96,3 +96,79 @@ fn check_finds_a_planted_broken_link() {
     ok.assert_ok();
     assert!(ok.stdout().contains("检查通过"), "{}", ok.stdout());
 }
+
+/// `(attribute, value)` of every `href`, `src` and `action` in `html`.
+fn attributes(html: &str) -> Vec<(String, String)> {
+    let re = regex::Regex::new(r#"\s(href|src|action)="([^"]*)""#).unwrap();
+    re.captures_iter(html).map(|c| (c[1].to_string(), c[2].replace("&amp;", "&"))).collect()
+}
+
+#[test]
+fn resources_are_local_and_links_to_pages_relative() {
+    let site = sample_site();
+    let tree = site.tree("public");
+    let base_url = "https://dj.example.gov.cn/";
+    let mut bad = Vec::new();
+    let mut seen = 0;
+    let link_re = regex::Regex::new(r#"<link\b[^>]*\shref="([^"]*)""#).unwrap();
+    let remote_css = regex::Regex::new(r#"(?i)url\(\s*['"]?(https?:|//)|@import"#).unwrap();
+    for (page, bytes) in tree.iter().filter(|(k, _)| k.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for (attr, value) in attributes(&html) {
+            seen += 1;
+            let remote = value.starts_with("//") || value.contains("://");
+            let scheme = value.split_once(':').map(|(s, _)| s).filter(|s| !s.contains('/'));
+            match attr.as_str() {
+                // Every src is a resource (script, image, frame, media): always a local file.
+                "src" if remote || scheme.is_some() => bad.push(format!("{page}: src={value}")),
+                // Links to the site's own pages and forms are relative, never rooted or absolute.
+                _ if value.starts_with('/') || value.starts_with(base_url) => {
+                    bad.push(format!("{page}: {attr}={value} is not relative"))
+                }
+                _ if scheme.is_some_and(|s| !["http", "https", "mailto", "tel"].contains(&s)) => {
+                    bad.push(format!("{page}: {attr}={value} has an unsafe scheme"))
+                }
+                _ => {}
+            }
+        }
+        // Stylesheets, icons, preloaded fonts: <link href> is a resource too.
+        for c in link_re.captures_iter(&html) {
+            if c[1].contains("://") || c[1].starts_with("//") {
+                bad.push(format!("{page}: <link href={}>", &c[1]));
+            }
+        }
+    }
+    for (file, bytes) in tree.iter().filter(|(k, _)| k.starts_with("static/")) {
+        let text = String::from_utf8_lossy(bytes);
+        if file.ends_with(".css") && remote_css.is_match(&text) {
+            bad.push(format!("{file}: remote url() or @import (fonts and images must be local)"));
+        }
+        if file.ends_with(".js") {
+            for needle in ["http://", "https://", "fetch(", "XMLHttpRequest", "sendBeacon", "WebSocket"] {
+                if text.contains(needle) {
+                    bad.push(format!("{file}: contains {needle}"));
+                }
+            }
+        }
+    }
+    assert!(seen > 1000 && tree.keys().any(|k| k == "static/search.js"), "walked {seen} attributes");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn check_finds_a_broken_anchor_made_by_a_theme_template() {
+    let site = sample_site();
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page_title }}</h1><a href=\"#no-such-id\">x</a>\
+         <a href=\"#main\">ok</a>{{ body_html | safe }}{% endblock content %}",
+    );
+    let run = site.run(&["check", "--date", "2026-03-31"]);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("about/index.html:1:1: error[broken-link]: 站内链接 `#no-such-id`"),
+        "{}",
+        run.stderr()
+    );
+    assert!(!run.stderr().contains("`#main`"), "the skip link's target exists: {}", run.stderr());
+}

@@ -1,0 +1,156 @@
+//! Versioned publishing (versioning.md): the ledger, release planning, the history of every public
+//! record for the pages, and verification of a built site. The only module that touches
+//! `content/releases/` (through `ledger`).
+
+pub mod ledger;
+pub mod plan;
+pub mod verify;
+
+use crate::error::Result;
+use crate::model::common::{Published, Scope};
+use crate::model::history::{History, RecordHistory, ReleaseSummary, Version};
+use crate::model::records::Comments;
+use crate::model::{Record, Site};
+use crate::validate::privacy::mask_name;
+use ledger::{Entry, Ledger};
+use plan::Current;
+use std::collections::BTreeMap;
+
+/// Every public record of the site as a release sees it (党内公开 records never enter the ledger).
+pub fn current_records(site: &Site) -> Vec<Current> {
+    let mut out = Vec::new();
+    let mut add = |key: String, path: &str, digest: &str, corrections: usize, withdrawn: bool, correctable: bool| {
+        out.push(Current {
+            key,
+            path: path.to_string(),
+            digest: digest.to_string(),
+            corrections,
+            withdrawn,
+            correctable,
+        });
+    };
+    fn public<T: Published>(r: &Record<T>) -> bool {
+        r.value.publication().scope == Scope::Public
+    }
+    for r in site.targets.iter().filter(|r| public(*r)) {
+        add(r.key(), &r.path, &r.digest, r.value.corrections.len(), r.value.withdrawn.is_some(), true);
+    }
+    for r in site.reports.iter().filter(|r| public(*r)) {
+        add(r.key(), &r.path, &r.digest, r.value.corrections.len(), r.value.withdrawn.is_some(), true);
+    }
+    for r in site.disclosures.iter().filter(|r| public(*r)) {
+        add(r.key(), &r.path, &r.digest, r.value.corrections.len(), r.value.withdrawn.is_some(), true);
+    }
+    for r in site.rectifications.iter().filter(|r| r.value.scope == Scope::Public) {
+        add(r.key(), &r.path, &r.digest, 0, false, false);
+    }
+    for r in site.comments.iter().filter(|r| r.value.scope == Scope::Public) {
+        add(r.key(), &r.path, &r.digest, 0, false, false);
+    }
+    for r in site.pages.iter().filter(|r| r.value.scope == Scope::Public) {
+        add(r.key(), &r.path, &r.digest, 0, false, false);
+    }
+    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out
+}
+
+/// Whether the working content is exactly what `latest` released.
+pub fn matches(latest: Option<&Entry>, current: &[Current]) -> bool {
+    let Some(latest) = latest else { return false };
+    latest.records.len() == current.len()
+        && current.iter().all(|c| latest.records.get(&c.key).is_some_and(|r| r.digest == c.digest))
+}
+
+/// The sources of the working copy, by digest, for versions not yet in the object store.
+pub fn working_sources(site: &Site) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    let mut add = |d: &str, s: &str| {
+        m.insert(d.to_string(), s.to_string());
+    };
+    site.targets.iter().for_each(|r| add(&r.digest, &r.source));
+    site.reports.iter().for_each(|r| add(&r.digest, &r.source));
+    site.disclosures.iter().for_each(|r| add(&r.digest, &r.source));
+    site.rectifications.iter().for_each(|r| add(&r.digest, &r.source));
+    site.comments.iter().for_each(|r| add(&r.digest, &r.source));
+    site.pages.iter().for_each(|r| add(&r.digest, &r.source));
+    m
+}
+
+/// The history the pages show: the ledger's releases (plus `pending`, a release being made) and each
+/// current record's versions with their public text.
+pub fn history(
+    ledger: &Ledger,
+    pending: Option<&Entry>,
+    current: &[Current],
+    working: &BTreeMap<String, String>,
+) -> Result<History> {
+    let entries: Vec<&Entry> = ledger.entries.iter().map(|s| &s.entry).chain(pending).collect();
+    let releases = entries.iter().map(|e| summary(e)).collect();
+    let mut records: BTreeMap<String, RecordHistory> = BTreeMap::new();
+    for c in current {
+        let mut h = RecordHistory::default();
+        for e in &entries {
+            let Some(r) = e.records.get(&c.key) else { continue };
+            if h.versions.last().is_some_and(|v| v.digest == r.digest) {
+                continue;
+            }
+            let source = match working.get(&r.digest) {
+                Some(s) => s.clone(),
+                None => ledger.object(&r.digest)?,
+            };
+            h.versions.push(Version {
+                number: h.versions.len() as u32 + 1,
+                release: e.number,
+                date: e.date,
+                digest: r.digest.clone(),
+                source: public_text(&c.key, &source),
+            });
+        }
+        h.unreleased = h.versions.last().is_none_or(|v| v.digest != c.digest);
+        records.insert(c.key.clone(), h);
+    }
+    let preview = !matches(entries.last().copied(), current);
+    Ok(History { releases, records, preview })
+}
+
+fn summary(e: &Entry) -> ReleaseSummary {
+    ReleaseSummary {
+        number: e.number,
+        date: e.date,
+        time: e.time.clone(),
+        by: e.by.clone(),
+        message: e.message.clone(),
+        added: e.changes.added.clone(),
+        changed: e.changes.changed.clone(),
+        withdrawn: e.changes.withdrawn.clone(),
+    }
+}
+
+/// The text of a record version that may be shown publicly. A comments file holds commenters'
+/// contacts and unpublished entries, so its history shows only what its page shows.
+pub fn public_text(key: &str, source: &str) -> String {
+    if !key.starts_with("comments/") {
+        return source.to_string();
+    }
+    match crate::load::yaml::parse::<Comments>(source, 0) {
+        Ok((c, _)) => comments_text(&c),
+        Err(_) => "（该版本无法显示）".to_string(),
+    }
+}
+
+fn comments_text(c: &Comments) -> String {
+    let mut out = String::new();
+    for e in &c.entries {
+        out.push_str(&format!("【{}】{} {}\n", e.id, e.received_on, e.status.label()));
+        if !e.publish {
+            out.push_str("  （不公开内容）\n");
+            continue;
+        }
+        let name = e.commenter.as_ref().and_then(|p| p.name.as_deref()).map(mask_name).unwrap_or_else(|| "匿名".into());
+        out.push_str(&format!("  留言（{name}）：{}\n", e.text.trim()));
+        if let Some(r) = &e.reply {
+            out.push_str(&format!("  答复（{}）：{}\n", r.on, r.text.trim()));
+        }
+    }
+    out
+}

@@ -1,0 +1,181 @@
+//! Pages of versioned publishing: the release list, each release's change set, each record's
+//! version list and every old version with a line diff against the one before; and the version badge
+//! record pages carry. Reads the history the pipeline put in `Site`; never touches the ledger.
+
+use super::{routes, PageJob};
+use crate::model::history::{RecordHistory, Version};
+use crate::model::Site;
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+use std::collections::BTreeMap;
+use tera::Context;
+
+/// 第K版 of a record, the release it came with, and its history link.
+pub fn version_badge(site: &Site, key: &str) -> serde_json::Value {
+    let Some(h) = site.history.records.get(key) else { return serde_json::Value::Null };
+    let last = h.versions.last();
+    serde_json::json!({
+        "number": h.current_number(),
+        "unreleased": h.unreleased,
+        "release": if h.unreleased { None } else { last.map(|v| v.release) },
+        "release_url": if h.unreleased { None } else { last.map(|v| routes::release(v.release)) },
+        "date": if h.unreleased { None } else { last.map(|v| v.date) },
+        "history_url": (!h.versions.is_empty()).then(|| routes::history(key)),
+    })
+}
+
+pub fn jobs(site: &Site) -> Vec<PageJob> {
+    if site.history.releases.is_empty() {
+        return Vec::new();
+    }
+    let titles = titles(site);
+    let mut jobs = vec![release_list(site)];
+    jobs.extend(site.history.releases.iter().map(|r| {
+        let link = |keys: &[String]| keys.iter().map(|k| linked(k, &titles)).collect::<Vec<_>>();
+        let mut ctx = Context::new();
+        ctx.insert("release", r);
+        let groups = serde_json::json!([
+            {"label": "新增", "items": link(&r.added)},
+            {"label": "更正", "items": link(&r.changed)},
+            {"label": "撤回", "items": link(&r.withdrawn)},
+        ]);
+        ctx.insert("groups", &groups);
+        job(routes::release(r.number), "releases/release.html", &format!("第{}版发布内容", r.number), ctx)
+    }));
+    for (key, h) in site.history.records.iter().filter(|(_, h)| !h.versions.is_empty()) {
+        let title = titles.get(key).cloned().unwrap_or_else(|| key.clone());
+        jobs.push(version_list(key, h, &title));
+        for (i, v) in h.versions.iter().enumerate() {
+            let previous = i.checked_sub(1).map(|p| &h.versions[p]);
+            jobs.push(version_page(key, v, previous, &title));
+        }
+    }
+    jobs
+}
+
+fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
+    PageJob { path, template, title: title.to_string(), context }
+}
+
+/// Record key -> title, for lists of changes.
+fn titles(site: &Site) -> BTreeMap<String, String> {
+    let mut m = BTreeMap::new();
+    site.targets.iter().for_each(|r| drop(m.insert(r.key(), r.value.title.clone())));
+    site.reports.iter().for_each(|r| drop(m.insert(r.key(), r.value.title.clone())));
+    site.disclosures.iter().for_each(|r| drop(m.insert(r.key(), r.value.title.clone())));
+    site.pages.iter().for_each(|r| drop(m.insert(r.key(), r.value.title.clone())));
+    for r in &site.comments {
+        let name = site.orgs.get(r.value.org.as_str()).map(|o| o.display_name()).unwrap_or_default();
+        m.insert(r.key(), format!("{name}{}年群众评说", r.value.year));
+    }
+    for r in &site.rectifications {
+        let name = site.orgs.get(r.value.org.as_str()).map(|o| o.display_name()).unwrap_or_default();
+        m.insert(r.key(), format!("{name}整改清单"));
+    }
+    m
+}
+
+#[derive(Serialize)]
+struct Linked {
+    key: String,
+    title: String,
+    url: Option<String>,
+}
+
+fn linked(key: &str, titles: &BTreeMap<String, String>) -> Linked {
+    // A record that left the public site (it can only do so through a withdrawal) keeps its key.
+    let title = titles.get(key).cloned();
+    Linked {
+        key: key.to_string(),
+        url: title.as_ref().map(|_| routes::record_page(key)),
+        title: title.unwrap_or_else(|| key.to_string()),
+    }
+}
+
+fn release_list(site: &Site) -> PageJob {
+    let rows: Vec<serde_json::Value> = site
+        .history
+        .releases
+        .iter()
+        .rev()
+        .map(|r| {
+            serde_json::json!({
+                "number": r.number, "date": r.date, "by": r.by, "message": r.message, "url": routes::release(r.number),
+                "added": r.added.len(), "changed": r.changed.len(), "withdrawn": r.withdrawn.len(),
+            })
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("rows", &rows);
+    job(routes::releases(), "releases/index.html", "版本记录", ctx)
+}
+
+fn version_list(key: &str, h: &RecordHistory, title: &str) -> PageJob {
+    let rows: Vec<serde_json::Value> = h
+        .versions
+        .iter()
+        .rev()
+        .map(|v| {
+            serde_json::json!({
+                "number": v.number, "release": v.release, "release_url": routes::release(v.release), "date": v.date,
+                "check_code": v.check_code(), "url": routes::history_version(key, v.number),
+            })
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("rows", &rows);
+    ctx.insert("record_url", &routes::record_page(key));
+    ctx.insert("record_title", title);
+    ctx.insert("unreleased", &h.unreleased);
+    job(routes::history(key), "history/index.html", &format!("{title}·版本历史"), ctx)
+}
+
+#[derive(Serialize)]
+struct DiffLine {
+    /// `+` added, `-` removed, ` ` unchanged.
+    tag: &'static str,
+    text: String,
+}
+
+/// Line diff of two versions' public text.
+fn diff(old: &str, new: &str) -> Vec<DiffLine> {
+    TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            tag: match c.tag() {
+                ChangeTag::Insert => "+",
+                ChangeTag::Delete => "-",
+                ChangeTag::Equal => " ",
+            },
+            text: c.value().trim_end_matches('\n').to_string(),
+        })
+        .collect()
+}
+
+fn version_page(key: &str, v: &Version, previous: Option<&Version>, title: &str) -> PageJob {
+    let mut ctx = Context::new();
+    ctx.insert("version", v);
+    ctx.insert("check_code", v.check_code());
+    ctx.insert("source", &v.source);
+    ctx.insert("release_url", &routes::release(v.release));
+    ctx.insert("history_url", &routes::history(key));
+    ctx.insert("record_url", &routes::record_page(key));
+    ctx.insert("record_title", title);
+    ctx.insert("previous", &previous.map(|p| p.number));
+    ctx.insert("diff", &previous.map(|p| diff(&p.source, &v.source)).unwrap_or_default());
+    job(routes::history_version(key, v.number), "history/version.html", &format!("{title}·第{}版", v.number), ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_added_and_removed_lines() {
+        let d = diff("a\nb\nc\n", "a\nB\nc\n");
+        let tags: String = d.iter().map(|l| l.tag).collect();
+        assert_eq!(tags, " -+ ");
+        assert_eq!(d[1].text, "b");
+        assert_eq!(d[2].text, "B");
+    }
+}
