@@ -218,10 +218,15 @@ pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
         all.extend(plan.diagnostics);
         return Ok(report_failure(opts, all));
     }
-    if plan.changes.is_empty() && number > 1 {
-        print_diagnostics(opts, diags);
-        let line = format!("内容与第{}版完全相同，无需发布新版本。", number - 1);
-        return Ok(Outcome::Done(Summary { line, quiet: opts.quiet }));
+    // No record changed: a release is still due when the pages did (a new theme, a later date that
+    // changes flags); otherwise there is nothing to publish.
+    if let Some(latest) = ledger.latest().filter(|_| plan.changes.is_empty()) {
+        let as_published = render_with(opts, &site, Some((latest.number, latest.date)), &mut Default::default())?;
+        if verify::digests(&as_published.files) == latest.files {
+            print_diagnostics(opts, diags);
+            let line = format!("内容和网页都与第{}版完全相同，无需发布新版本。", latest.number);
+            return Ok(Outcome::Done(Summary { line, quiet: opts.quiet }));
+        }
     }
     let mut entry = Entry {
         number,

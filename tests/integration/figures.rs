@@ -151,3 +151,34 @@ fn warnings_are_reported_and_the_build_goes_on() {
     let first = err.lines().next().unwrap();
     assert!(first.contains("comment-hard-limit"), "the hard limit is listed first: {err}");
 }
+
+#[test]
+fn a_stated_rank_is_shown_as_given() {
+    let site = Site::from_fixture("minimal");
+    site.edit(
+        "content/reports/2025/cun-a.md",
+        "  grade: 好",
+        "  grade: 好\n  rank: { position: 5, of: 12, group: 全县村党组织 }",
+    );
+    site.build(DATE).assert_ok();
+    let html = site.page("reports/2025/index.html");
+    assert!(row_of(&html, "甲村党支部").contains(" 5/12"), "{}", row_of(&html, "甲村党支部"));
+    let text = visible_text(&site.page("reports/2025/cun-a/index.html"));
+    assert!(text.contains("第5名 / 共12个（全县村党组织）"), "{text}");
+}
+
+#[test]
+fn working_days_decide_late_publication_and_future_records_are_held_back() {
+    let site = Site::from_fixture("minimal");
+    // Event 2025-03-03 (Mon) to publication 2025-04-07: 24 working days after the event
+    // (Mar 4-31: 20, Apr 1-3: 3, Apr 4 and 6 are holidays, Apr 7: 1), more than 20.
+    site.edit("content/disclosures/2025/zhen/fazhan-1.md", "event_date: 2025-04-03", "event_date: 2025-03-03");
+    site.write("content/pages/later.md", "---\ntitle: 明年的页面\npublished_on: 2027-01-01\n---\nFUTURE-PAGE\n");
+    let run = site.build(DATE);
+    run.assert_ok();
+    let err = run.stderr();
+    assert!(err.contains("content/disclosures/2025/zhen/fazhan-1.md:6:15: warning[publish-late]"), "{err}");
+    assert!(err.contains("相隔 24 个工作日"), "{err}");
+    assert!(err.contains("content/pages/later.md:3:15: warning[held-back]"), "{err}");
+    assert!(!site.path("public/later/index.html").exists(), "a record is held back until its date");
+}

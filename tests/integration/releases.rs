@@ -132,3 +132,23 @@ fn verify_fails_on_a_preview() {
     assert_eq!(run.code(), 1);
     assert!(run.stderr().contains("预览版"), "{}", run.stderr());
 }
+
+#[test]
+fn nothing_to_release_unless_records_or_pages_changed() {
+    let site = Site::from_fixture("minimal");
+    release(&site, "首次发布", "2026-03-31").assert_ok();
+    let same = release(&site, "再发一次", "2026-03-31");
+    same.assert_ok();
+    assert!(same.stdout().contains("无需发布新版本"), "{}", same.stdout());
+    assert!(!site.path("content/releases/0002.json").exists());
+    // A theme change alters published pages without changing a record: a release records it.
+    site.write(
+        "themes/default/static/site.css",
+        &(site.read("public/static/site.css") + "\n.extra { color: #000; }\n"),
+    );
+    release(&site, "更新样式", "2026-03-31").assert_ok();
+    assert!(site.path("content/releases/0002.json").is_file());
+    let releases = crate::support::visible_text(&site.page("releases/index.html"));
+    assert!(releases.contains("第2版 2026年3月31日 更新样式 0 0 0"), "{releases}");
+    site.run(&["verify"]).assert_ok();
+}
