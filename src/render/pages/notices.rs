@@ -1,0 +1,162 @@
+//! Party-affairs disclosures (every listing and each notice) and the comments column.
+
+use super::record_meta;
+use super::{job, listed_disclosure, newest_first, short_name, year_links};
+use crate::model::figures::CommentStats;
+use crate::model::records::Disclosure;
+use crate::model::{Record, Site};
+use crate::render::views::{comment_views, org_ref_by_id, OrgRef};
+use crate::render::{charts, markdown, routes, PageJob};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use tera::Context;
+
+pub(super) fn disclosure_pages(site: &Site) -> Vec<PageJob> {
+    let mut jobs = Vec::new();
+    let all = newest_first(site.disclosures.iter());
+    let listing = |path: String, title: &str, items: Vec<&Record<Disclosure>>, heading: &str| {
+        let mut ctx = Context::new();
+        ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
+        ctx.insert("heading", heading);
+        ctx.insert(
+            "years",
+            &year_links(&site.disclosures.iter().map(|d| d.value.year).collect(), routes::disclosures_year),
+        );
+        let cats: Vec<serde_json::Value> = site
+            .config
+            .disclosure_categories
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| site.disclosures.iter().any(|d| &d.value.category == *c))
+            .map(|(i, c)| serde_json::json!({"title": c, "url": routes::disclosures_category(&routes::category_slug(c, i))}))
+            .collect();
+        ctx.insert("categories", &cats);
+        job(path, "disclosures/list.html", title, ctx)
+    };
+    jobs.push(listing(routes::disclosures(), "党务公开", all.clone(), "全部公开事项"));
+    let years: BTreeSet<i32> = site.disclosures.iter().map(|d| d.value.year).collect();
+    for y in years {
+        let items = all.iter().copied().filter(|d| d.value.year == y).collect();
+        jobs.push(listing(routes::disclosures_year(y), &format!("{y}年党务公开"), items, &format!("{y}年")));
+    }
+    for (i, cat) in site.config.disclosure_categories.iter().enumerate() {
+        let items: Vec<_> = all.iter().copied().filter(|d| &d.value.category == cat).collect();
+        if !items.is_empty() {
+            let path = routes::disclosures_category(&routes::category_slug(cat, i));
+            jobs.push(listing(path, &format!("党务公开·{cat}"), items, cat));
+        }
+    }
+    let orgs: BTreeMap<&str, Vec<&Record<Disclosure>>> = all.iter().fold(BTreeMap::new(), |mut m, d| {
+        m.entry(d.value.org.as_str()).or_default().push(*d);
+        m
+    });
+    for (org, items) in orgs {
+        let name = org_ref_by_id(site, org).map(|o| o.short_name).unwrap_or_default();
+        jobs.push(listing(routes::disclosures_org(org), &format!("{name}党务公开"), items, &name));
+    }
+    for d in &site.disclosures {
+        jobs.push(disclosure_page(site, d));
+    }
+    jobs
+}
+
+fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
+    let v = &d.value;
+    let mut ctx = Context::new();
+    let columns: Vec<String> =
+        v.table.iter().flat_map(|r| r.0.iter().map(|(k, _)| k.clone())).fold(Vec::new(), |mut cols, k| {
+            if !cols.contains(&k) {
+                cols.push(k);
+            }
+            cols
+        });
+    let rows: Vec<Vec<String>> = v
+        .table
+        .iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| r.0.iter().find(|(k, _)| k == c).map(|(_, v)| v.clone()).unwrap_or_default())
+                .collect()
+        })
+        .collect();
+    let attachments: Vec<serde_json::Value> = v
+        .attachments
+        .iter()
+        .map(|a| serde_json::json!({"title": a.title, "url": routes::attachment(&crate::validate::attachment_key(&a.file))}))
+        .collect();
+    let item = listed_disclosure(site, d);
+    ctx.insert("d", v);
+    ctx.insert("item", &item);
+    ctx.insert("columns", &columns);
+    ctx.insert("rows", &rows);
+    ctx.insert("attachments", &attachments);
+    ctx.insert("body_html", &markdown::render(&v.body));
+    ctx.insert("feedback", &feedback(site, v));
+    ctx.insert(
+        "category_url",
+        &routes::disclosures_category(&routes::category_slug(
+            &v.category,
+            site.config.disclosure_categories.iter().position(|c| c == &v.category).unwrap_or(0),
+        )),
+    );
+    ctx.insert("record", &record_meta(site, d));
+    job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
+}
+
+/// The feedback channel: the record's own, else the org's phone, else the site's.
+fn feedback(site: &Site, d: &Disclosure) -> serde_json::Value {
+    if let Some(c) = &d.contact {
+        return serde_json::json!({"unit": c.unit, "phone": c.phone, "mailbox": c.mailbox, "email": c.email, "address": c.address});
+    }
+    let org = site.orgs.get(d.org.as_str());
+    let phone = org.and_then(|o| o.phone.clone()).or_else(|| site.config.contact.phone.clone());
+    serde_json::json!({"unit": org.map(|o| o.display_name()), "phone": phone, "email": site.config.contact.email, "address": site.config.contact.address})
+}
+
+#[derive(Serialize)]
+pub(super) struct CommentsLine {
+    org: Option<OrgRef>,
+    year: i32,
+    url: String,
+    stats: CommentStats,
+}
+
+pub(super) fn comments_line(site: &Site, i: usize, c: &Record<crate::model::records::Comments>) -> CommentsLine {
+    CommentsLine {
+        org: org_ref_by_id(site, c.value.org.as_str()),
+        year: c.value.year,
+        url: routes::comments_of(c.value.year, c.value.org.as_str()),
+        stats: site.figures.comments[i].1.clone(),
+    }
+}
+
+pub(super) fn comment_pages(site: &Site) -> Vec<PageJob> {
+    let mut jobs = Vec::new();
+    let mut lines: Vec<CommentsLine> =
+        site.comments.iter().enumerate().map(|(i, c)| comments_line(site, i, c)).collect();
+    lines.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url.cmp(&b.url)));
+    let mut ctx = Context::new();
+    ctx.insert("lines", &lines);
+    let bars: Vec<(String, Option<f64>)> =
+        lines.iter().map(|l| (format!("{} {}年", short_name(&l.org), l.year), l.stats.median_days_to_reply)).collect();
+    ctx.insert("chart", &charts::reply_days(&bars, site.config.rules.comment_reply_days));
+    ctx.insert("reply_days", &site.config.rules.comment_reply_days);
+    jobs.push(job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx));
+    for (i, c) in site.comments.iter().enumerate() {
+        let (figs, stats) = &site.figures.comments[i];
+        let line = comments_line(site, i, c);
+        let name = line.org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default();
+        let mut views = comment_views(c, figs);
+        // Overdue, unanswered comments first: they are what the public should see first.
+        views.sort_by_key(|v| !v.overdue);
+        let mut ctx = Context::new();
+        ctx.insert("line", &line);
+        ctx.insert("stats", stats);
+        ctx.insert("entries", &views);
+        ctx.insert("reply_days", &site.config.rules.comment_reply_days);
+        ctx.insert("check_code", c.check_code());
+        jobs.push(job(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx));
+    }
+    jobs
+}
