@@ -120,7 +120,7 @@ pub fn prepare_cached(
             today = latest.date;
             continue;
         }
-        site.history = release::history(&ledger, None, &current, &release::working_sources(&site))?;
+        site.history = release::history(site.today, &ledger, None, &current, &release::working_sources(&site))?;
         if let Some(paper) = opts.paper {
             site.config.paper = paper;
         }
@@ -240,7 +240,7 @@ pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
         files: Default::default(),
     };
     let working = release::working_sources(&site);
-    site.history = release::history(&ledger, Some(&entry), &current, &working)?;
+    site.history = release::history(site.today, &ledger, Some(&entry), &current, &working)?;
     let mut output = render_with(opts, &site, Some((number, site.today)), &mut render::RenderCache::default())?;
     entry.files = verify::digests(&output.files);
     output.insert(verify::MANIFEST.to_string(), entry.to_bytes());

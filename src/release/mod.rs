@@ -79,6 +79,7 @@ pub fn working_sources(site: &Site) -> BTreeMap<String, String> {
 /// The history the pages show: the ledger's releases (plus `pending`, a release being made) and each
 /// current record's versions with their public text.
 pub fn history(
+    today: crate::model::common::Date,
     ledger: &Ledger,
     pending: Option<&Entry>,
     current: &[Current],
@@ -103,7 +104,7 @@ pub fn history(
                 release: e.number,
                 date: e.date,
                 digest: r.digest.clone(),
-                source: public_text(&c.key, &source),
+                source: public_text(&c.key, &source, today),
             });
         }
         h.unreleased = h.versions.last().is_none_or(|v| v.digest != c.digest);
@@ -128,13 +129,26 @@ fn summary(e: &Entry) -> ReleaseSummary {
 
 /// The text of a record version that may be shown publicly. A comments file holds commenters'
 /// contacts and unpublished entries, so its history shows only what its page shows.
-pub fn public_text(key: &str, source: &str) -> String {
+pub fn public_text(key: &str, source: &str, today: crate::model::common::Date) -> String {
+    if key.starts_with("disclosures/") {
+        return disclosure_text(source, today);
+    }
     if !key.starts_with("comments/") {
         return source.to_string();
     }
     match crate::load::yaml::parse::<Comments>(source, 0) {
         Ok((c, _)) => comments_text(&c),
         Err(_) => "（该版本无法显示）".to_string(),
+    }
+}
+
+/// A notice past its `take_down_on` no longer shows the personal data it held, in any version.
+fn disclosure_text(source: &str, today: crate::model::common::Date) -> String {
+    let front = crate::load::split_front_matter(source).map(|(f, _, _)| f);
+    let parsed = front.and_then(|f| crate::load::yaml::parse::<crate::model::records::Disclosure>(f, 1).ok());
+    match parsed.and_then(|(d, _)| d.take_down_on) {
+        Some(t) if t <= today => format!("（本公示含有个人信息，已于{}撤下，不再显示原文）\n", t.chinese()),
+        _ => source.to_string(),
     }
 }
 

@@ -131,8 +131,12 @@ fn build_site(
         reports.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
     let rectifications: Vec<_> =
         rectifications.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
-    let disclosures: Vec<_> =
-        disclosures.into_iter().filter(|d| keep(d.value.scope, d.value.published_on)).map(record).collect();
+    let disclosures: Vec<_> = disclosures
+        .into_iter()
+        .filter(|d| keep(d.value.scope, d.value.published_on))
+        .map(record)
+        .map(|d| take_down(d, today))
+        .collect();
     let comments: Vec<_> =
         comments.into_iter().filter(|c| keep(c.value.scope, c.value.published_on)).map(record).collect();
     let pages: Vec<_> = pages.into_iter().filter(|p| keep(p.value.scope, p.value.published_on)).map(record).collect();
@@ -154,6 +158,20 @@ fn build_site(
         figures,
         history: Default::default(),
     }
+}
+
+/// A notice past its `take_down_on` keeps its page, but the names, table and files it published are
+/// gone from every output (page, search, data, boards).
+fn take_down(
+    mut d: Record<crate::model::records::Disclosure>,
+    today: Date,
+) -> Record<crate::model::records::Disclosure> {
+    if d.value.take_down_on.is_some_and(|t| t <= today) {
+        d.value.table.clear();
+        d.value.attachments.clear();
+        d.value.body = String::new();
+    }
+    d
 }
 
 /// Only attachments that a record of this edition links to are published.

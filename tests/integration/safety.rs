@@ -66,3 +66,19 @@ fn allowed_numbers_pass_the_personal_data_scan() {
     site.build(DATE).assert_ok();
     assert!(site.page("disclosures/2025/zhen/fazhan-1/index.html").contains("13700000000"));
 }
+
+#[test]
+fn a_notice_past_its_take_down_date_keeps_its_url_but_no_personal_data() {
+    let site = Site::from_fixture("minimal");
+    site.edit("content/disclosures/2025/zhen/fazhan-1.md", "table:", "take_down_on: 2025-06-30\ntable:");
+    // Released while still up, so its first version holds the names...
+    site.run(&["release", "-m", "首次发布", "--date", "2025-05-08"]).assert_ok();
+    assert!(site.page("disclosures/2025/zhen/fazhan-1/index.html").contains("李某某"));
+    // ...and once the date has passed, no file shows them, history included.
+    site.build(DATE).assert_ok();
+    let page = site.page("disclosures/2025/zhen/fazhan-1/index.html");
+    assert!(page.contains("公示期满，已撤下"), "{page}");
+    let tree = site.tree("public");
+    assert!(tree.contains_key("disclosures/2025/zhen/fazhan-1/history/1/index.html"));
+    assert_eq!(files_containing(&tree, "李某某"), Vec::<String>::new());
+}

@@ -87,6 +87,7 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
         .collect();
     let item = listed_disclosure(site, d);
     ctx.insert("d", v);
+    ctx.insert("taken_down", &v.take_down_on.filter(|t| *t <= site.today));
     ctx.insert("item", &item);
     ctx.insert("columns", &columns);
     ctx.insert("rows", &rows);
