@@ -56,6 +56,30 @@ labelled_enum!(
     }
 );
 
+/// Declares a published record kind: its own fields plus the common publication fields of
+/// content-format.md ("Common fields of published records"), spelled once here, and `Published`.
+macro_rules! published_record {
+    ($(#[$m:meta])* pub struct $name:ident { $($(#[$fm:meta])* pub $field:ident: $ty:ty,)* }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            $($(#[$fm])* pub $field: $ty,)*
+            #[serde(default)]
+            pub scope: Scope,
+            pub published_on: Option<Date>,
+            pub period: Option<Period>,
+            pub approval: Option<Approval>,
+            pub contact: Option<Contact>,
+            #[serde(default)]
+            pub corrections: Vec<Correction>,
+            pub withdrawn: Option<Withdrawal>,
+            pub take_down_on: Option<Date>,
+        }
+        crate::impl_published!($name);
+    };
+}
+
 // ---------------------------------------------------------------- targets
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -112,28 +136,17 @@ pub struct ResponsibilityLetter {
     pub signed_on: Option<Date>,
 }
 
-/// targets/<year>/<org>.yaml
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Targets {
-    pub org: Scalar,
-    pub year: i32,
-    pub title: String,
-    #[serde(default)]
-    pub scope: Scope,
-    pub published_on: Option<Date>,
-    pub period: Option<Period>,
-    pub approval: Option<Approval>,
-    pub contact: Option<Contact>,
-    #[serde(default)]
-    pub corrections: Vec<Correction>,
-    pub withdrawn: Option<Withdrawal>,
-    pub take_down_on: Option<Date>,
-    pub responsibility_letter: Option<ResponsibilityLetter>,
-    #[serde(default)]
-    pub items: Vec<TargetItem>,
+published_record! {
+    /// targets/<year>/<org>.yaml
+    pub struct Targets {
+        pub org: Scalar,
+        pub year: i32,
+        pub title: String,
+        pub responsibility_letter: Option<ResponsibilityLetter>,
+        #[serde(default)]
+        pub items: Vec<TargetItem>,
+    }
 }
-crate::impl_published!(Targets);
 
 // ---------------------------------------------------------------- reports
 
@@ -182,36 +195,25 @@ pub struct Evaluation {
     pub publish_votes: bool,
 }
 
-/// Front matter of reports/<year>/<org>.md; `body` is the Markdown after it.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Report {
-    pub org: Scalar,
-    pub year: i32,
-    pub title: String,
-    #[serde(default)]
-    pub scope: Scope,
-    pub published_on: Option<Date>,
-    pub period: Option<Period>,
-    pub approval: Option<Approval>,
-    pub contact: Option<Contact>,
-    #[serde(default)]
-    pub corrections: Vec<Correction>,
-    pub withdrawn: Option<Withdrawal>,
-    pub take_down_on: Option<Date>,
-    pub reporter: Option<Reporter>,
-    pub meeting: Option<Meeting>,
-    pub evaluation: Option<Evaluation>,
-    #[serde(default)]
-    pub superior_remarks: Vec<String>,
-    #[serde(default)]
-    pub problems: Vec<String>,
-    #[serde(default)]
-    pub rectifications: Vec<Scalar>,
-    #[serde(skip)]
-    pub body: String,
+published_record! {
+    /// Front matter of reports/<year>/<org>.md; `body` is the Markdown after it.
+    pub struct Report {
+        pub org: Scalar,
+        pub year: i32,
+        pub title: String,
+        pub reporter: Option<Reporter>,
+        pub meeting: Option<Meeting>,
+        pub evaluation: Option<Evaluation>,
+        #[serde(default)]
+        pub superior_remarks: Vec<String>,
+        #[serde(default)]
+        pub problems: Vec<String>,
+        #[serde(default)]
+        pub rectifications: Vec<Scalar>,
+        #[serde(skip)]
+        pub body: String,
+    }
 }
-crate::impl_published!(Report);
 
 // ---------------------------------------------------------------- rectifications
 
@@ -288,36 +290,25 @@ pub struct Attachment {
     pub file: String,
 }
 
-/// Front matter of disclosures/<year>/<org>/<slug>.md.
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct Disclosure {
-    pub org: Scalar,
-    pub title: String,
-    pub category: String,
-    pub event_date: Option<Date>,
-    #[serde(default)]
-    pub scope: Scope,
-    pub published_on: Option<Date>,
-    pub period: Option<Period>,
-    pub approval: Option<Approval>,
-    pub contact: Option<Contact>,
-    #[serde(default)]
-    pub corrections: Vec<Correction>,
-    pub withdrawn: Option<Withdrawal>,
-    pub take_down_on: Option<Date>,
-    #[serde(default)]
-    pub table: Vec<Row>,
-    #[serde(default)]
-    pub attachments: Vec<Attachment>,
-    #[serde(skip)]
-    pub slug: String,
-    #[serde(skip)]
-    pub year: i32,
-    #[serde(skip)]
-    pub body: String,
+published_record! {
+    /// Front matter of disclosures/<year>/<org>/<slug>.md.
+    pub struct Disclosure {
+        pub org: Scalar,
+        pub title: String,
+        pub category: String,
+        pub event_date: Option<Date>,
+        #[serde(default)]
+        pub table: Vec<Row>,
+        #[serde(default)]
+        pub attachments: Vec<Attachment>,
+        #[serde(skip)]
+        pub slug: String,
+        #[serde(skip)]
+        pub year: i32,
+        #[serde(skip)]
+        pub body: String,
+    }
 }
-crate::impl_published!(Disclosure);
 
 // ---------------------------------------------------------------- comments
 
