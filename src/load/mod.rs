@@ -132,7 +132,8 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagno
             let kind = classify(&parts);
             let display = format!("content/{rel}");
             let text = match kind {
-                FileKind::Attachment | FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => Ok(String::new()),
+                FileKind::Attachment => attachment_check(abs, &display),
+                FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => Ok(String::new()),
                 _ => read_text(abs, &display),
             };
             (display, kind, text)
@@ -192,6 +193,20 @@ fn list_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         out.push((entry.path().to_path_buf(), rel));
     }
     Ok(out)
+}
+
+/// An attachment is published as it is, so it must be a plain file inside the root: a symbolic link
+/// could publish anything on the editor's machine.
+fn attachment_check(abs: &Path, display: &str) -> std::result::Result<String, Diagnostics> {
+    match std::fs::symlink_metadata(abs) {
+        Ok(m) if m.file_type().is_symlink() => {
+            let mut d = Diagnostics::new();
+            let msg = "附件不能是符号链接（可能指向本机上的任意文件）：请把文件本身复制到 content/attachments/";
+            d.push(at(display, Pos::START).error("unsafe-path", "", msg));
+            Err(d)
+        }
+        _ => Ok(String::new()),
+    }
 }
 
 /// Reads a content file as UTF-8 text: size-limited, BOM stripped, CRLF folded to LF.

@@ -236,14 +236,16 @@ mod stress_tmp {
     #[ignore]
     fn stress() {
         for n in [10_000usize, 20_000, 40_000] {
-            let deep = format!("org: a\nentries: {}\n", "[".repeat(n));
+            let deep = format!("org: a\nentries:\n{}x\n", "- ".repeat(n));
             let s = std::time::Instant::now();
             let e = parse::<Comments>(&deep, 0).unwrap_err();
             eprintln!("open {n}: {:?} in {:?}", e.iter().map(|p| (p.rule, p.pos)).collect::<Vec<_>>(), s.elapsed());
             let s = std::time::Instant::now();
             let mut parser = yaml_rust2::parser::Parser::new_from_str(&deep);
             struct R;
-            impl yaml_rust2::parser::MarkedEventReceiver for R { fn on_event(&mut self, _: yaml_rust2::parser::Event, _: yaml_rust2::scanner::Marker) {} }
+            impl yaml_rust2::parser::MarkedEventReceiver for R {
+                fn on_event(&mut self, _: yaml_rust2::parser::Event, _: yaml_rust2::scanner::Marker) {}
+            }
             let _ = parser.load(&mut R, false);
             eprintln!("  yaml_rust2 alone {:?}", s.elapsed());
             let s = std::time::Instant::now();

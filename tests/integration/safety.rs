@@ -82,3 +82,26 @@ fn a_notice_past_its_take_down_date_keeps_its_url_but_no_personal_data() {
     assert!(tree.contains_key("disclosures/2025/zhen/fazhan-1/history/1/index.html"));
     assert_eq!(files_containing(&tree, "李某某"), Vec::<String>::new());
 }
+
+#[test]
+fn attachments_are_copied_only_when_referenced_and_never_through_a_link() {
+    let site = Site::from_fixture("minimal");
+    site.write("content/attachments/2025/mingdan.pdf", "%PDF-1.4 fake");
+    site.write("content/attachments/2025/unused.pdf", "%PDF-1.4 unused");
+    site.edit(
+        "content/disclosures/2025/zhen/fazhan-1.md",
+        "table:",
+        "attachments: [{ title: 发展对象名单, file: 2025/mingdan.pdf }]\ntable:",
+    );
+    site.build(DATE).assert_ok();
+    assert!(site.path("public/attachments/2025/mingdan.pdf").is_file());
+    assert!(!site.path("public/attachments/2025/unused.pdf").exists(), "unreferenced files are not published");
+    assert!(site
+        .page("disclosures/2025/zhen/fazhan-1/index.html")
+        .contains("../../../../attachments/2025/mingdan.pdf"));
+
+    std::os::unix::fs::symlink("/etc/hostname", site.path("content/attachments/2025/link.pdf")).unwrap();
+    let run = site.build(DATE);
+    assert_eq!(run.code(), 1, "{}", run.stderr());
+    assert!(run.stderr().contains("content/attachments/2025/link.pdf:1:1: error[unsafe-path]"), "{}", run.stderr());
+}
