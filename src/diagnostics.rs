@@ -166,11 +166,16 @@ impl Diagnostic {
         if !self.field.is_empty() {
             out.push_str(&format!("（字段 `{}`）", self.field));
         }
-        if let Some(line) = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1))) {
+        if let Some(raw) = source.and_then(|s| s.lines().nth(self.line.saturating_sub(1))) {
+            let line = &printable(raw);
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
             // Columns count characters; CJK characters take two cells on a terminal.
-            let width: usize = line.chars().take(self.col.saturating_sub(1)).map(cell_width).sum();
+            let width: usize = raw
+                .chars()
+                .take(self.col.saturating_sub(1))
+                .map(|c| printable(&c.to_string()).chars().map(cell_width).sum::<usize>())
+                .sum();
             let blue = anstyle::AnsiColor::Blue.on_default().bold();
             out.push_str(&format!(
                 "\n {blue}{gutter} |{blue:#} {line}\n {blue}{pad} |{blue:#} {}{style}^{style:#}",
@@ -182,6 +187,18 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// The line as a terminal may show it: control and direction-changing characters (which would
+/// scramble the excerpt or hide what is really there) written as `<U+202E>`.
+fn printable(line: &str) -> String {
+    line.chars()
+        .map(|c| {
+            let invisible = c.is_control() && c != '\t'
+                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+            if invisible { format!("<U+{:04X}>", c as u32) } else { c.to_string() }
+        })
+        .collect()
 }
 
 fn cell_width(c: char) -> usize {
@@ -218,6 +235,14 @@ mod tests {
             plain,
             "content/a.yaml:2:4: error[unknown-key]: 未知的键（字段 `titel`）\n 2 | 标题a: y\n   |      ^\n  提示：改为 title"
         );
+    }
+
+    #[test]
+    fn render_shows_invisible_characters_as_code_points() {
+        let d = at("a.yaml", Pos { line: 1, col: 8 }).error("control-char", "", "控制字符");
+        let plain = anstream::adapter::strip_str(&d.render(Some("title: \u{202e}abc"))).to_string();
+        assert!(plain.contains(" 1 | title: <U+202E>abc"), "{plain}");
+        assert!(plain.ends_with("|        ^"), "{plain:?}");
     }
 
     #[test]

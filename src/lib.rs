@@ -29,5 +29,6 @@ pub mod release;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod timings;
 pub mod validate;
 pub mod write;

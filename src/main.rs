@@ -6,6 +6,31 @@ use gongshi::cli::{Cli, Command};
 use gongshi::pipeline::{self, Outcome};
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: a build allocates millions of small strings and JSON
+/// values from several threads, and spends a quarter less time doing it (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+extern "C" {
+    /// mimalloc's option setter (of the v3 sources libmimalloc-sys builds and links in).
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// `mi_option_purge_delay`: its position in `mi_option_e` of libmimalloc-sys 0.1.49's
+/// v3/include/mimalloc.h (Cargo.lock pins the version; a test checks the position).
+const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
+
+/// Gives freed memory back to the system after 2 ms instead of mimalloc's 1000: a build frees the
+/// data of each page as soon as the page is rendered, and the peak RSS of a 10,000-record build
+/// drops from about 430 to about 375 MiB at no measurable cost in time (docs/performance.md).
+/// A `MIMALLOC_PURGE_DELAY` in the environment is left to decide.
+fn tune_allocator() {
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets a plain integer option, read by mimalloc whenever it considers purging.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 2) };
+    }
+}
+
 /// Who releases: `--by`, else GONGSHI_BY, else the login name.
 fn by(args: &gongshi::cli::ReleaseArgs) -> String {
     args.by
@@ -16,6 +41,7 @@ fn by(args: &gongshi::cli::ReleaseArgs) -> String {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Build(args) => pipeline::options(args).and_then(|o| pipeline::build(&o)),
@@ -48,5 +74,26 @@ fn main() -> ExitCode {
             eprintln!("错误：{e}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern "C" {
+        fn mi_option_get(option: std::os::raw::c_int) -> std::os::raw::c_long;
+    }
+
+    #[test]
+    fn the_tuned_option_is_mimallocs_purge_delay() {
+        // purge_delay defaults to 1000 (ms); its neighbours to 1 (a deprecated delay) and 0 (numa nodes).
+        let get = |option| unsafe { mi_option_get(option) };
+        assert_eq!(
+            (
+                get(super::MI_OPTION_PURGE_DELAY - 1),
+                get(super::MI_OPTION_PURGE_DELAY),
+                get(super::MI_OPTION_PURGE_DELAY + 1)
+            ),
+            (1, 1000, 0)
+        );
     }
 }

@@ -11,6 +11,7 @@ use crate::model::Site;
 use crate::release::ledger::{Entry, Ledger};
 use crate::release::{self, verify};
 use crate::render::{self, BuildInfo, Output, ReleaseBadge, Theme};
+use crate::timings::stage;
 use crate::{links, load, validate, write};
 use chrono::{FixedOffset, Utc};
 use std::io::Write;
@@ -105,9 +106,14 @@ pub fn prepare_cached(
 ) -> Result<std::result::Result<Prepared, Diagnostics>> {
     let ledger = Ledger::open(&opts.root)?;
     let mut today = opts.today;
+    // Loading again as of the latest release's date (below) should not parse everything twice; a
+    // one-shot build keeps its parses only when that can happen.
+    let may_reload = !opts.date_given && ledger.latest().is_some_and(|l| l.date != today);
+    let mut local = load::LoadCache::keeping();
+    let cache = if may_reload && !cache.keeps() { &mut local } else { cache };
     loop {
-        let (loaded, mut diags) = load::load_cached(&opts.root, cache)?;
-        let (site, more) = validate::validate(loaded, today, opts.audience);
+        let (loaded, mut diags) = stage("load", || load::load_cached(&opts.root, cache))?;
+        let (site, more) = stage("validate", || validate::validate(loaded, today, opts.audience));
         diags.extend(more);
         let Some(mut site) = site.filter(|_| !diags.has_errors()) else {
             return Ok(Err(diags));
@@ -120,7 +126,9 @@ pub fn prepare_cached(
             today = latest.date;
             continue;
         }
-        site.history = release::history(site.today, &ledger, None, &current, &release::working_sources(&site))?;
+        site.history = stage("history", || {
+            release::history(site.today, &ledger, None, &current, &release::working_sources(&site))
+        })?;
         if let Some(paper) = opts.paper {
             site.config.paper = paper;
         }
@@ -143,7 +151,7 @@ pub struct Caches {
 
 impl Caches {
     pub fn keeping() -> Caches {
-        Caches { load: load::LoadCache::default(), render: render::RenderCache::keeping() }
+        Caches { load: load::LoadCache::keeping(), render: render::RenderCache::keeping() }
     }
 }
 
@@ -160,7 +168,7 @@ pub fn render_site_cached(
     let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)), &mut caches.render)?;
     let manifest = match released {
         Some(entry) => entry.to_bytes(),
-        None => preview_manifest(&site, &output),
+        None => stage("manifest", || preview_manifest(&site, &output)),
     };
     output.insert(verify::MANIFEST.to_string(), manifest);
     Ok(Ok((site, output, diags)))
@@ -323,10 +331,15 @@ pub fn build(opts: &Options) -> Result<Outcome> {
         Ok(done) => done,
         Err(diags) => return Ok(report_failure(opts, diags)),
     };
-    for b in links::check(&output).broken {
+    // Both only read the output: the link check runs while the site is written.
+    let (report, written) = rayon::join(
+        || stage("links", || links::check(&output)),
+        || stage("write", || write::write_atomically(&output, &opts.out)),
+    );
+    written?;
+    for b in report.broken {
         diags.push(broken_link(&b, Severity::Warning));
     }
-    write::write_atomically(&output, &opts.out)?;
     print_diagnostics(opts, diags.clone());
     Ok(Outcome::Done(Summary { line: summary(&site, &output, &diags, started, &opts.out), quiet: opts.quiet }))
 }

@@ -108,9 +108,22 @@ fn classify(rel: &[&str]) -> FileKind {
 }
 
 /// Parsed files kept between runs of `serve`: a file whose text did not change is not parsed again.
+/// The default cache keeps nothing: keeping costs a copy of every file and its parse.
 #[derive(Debug, Default)]
 pub struct LoadCache {
     files: std::collections::HashMap<String, (String, Parsed, Diagnostics)>,
+    keep: bool,
+}
+
+impl LoadCache {
+    /// A cache that remembers parsed files between loads.
+    pub fn keeping() -> LoadCache {
+        LoadCache { keep: true, ..LoadCache::default() }
+    }
+
+    pub fn keeps(&self) -> bool {
+        self.keep
+    }
 }
 
 /// Reads and parses every content file below `root/content`.
@@ -142,10 +155,11 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagno
     let mut loaded = Loaded::default();
     let mut diags = Diagnostics::new();
     let old = std::mem::take(&mut cache.files);
+    let keep = cache.keep;
     let parsed: Vec<(String, String, (Parsed, Diagnostics))> = read
         .into_par_iter()
         .map(|(p, k, t)| {
-            let text = t.as_ref().ok().cloned().unwrap_or_default();
+            let text = if keep { t.as_ref().ok().cloned().unwrap_or_default() } else { String::new() };
             let result = match old.get(&p) {
                 Some((cached, item, d)) if t.is_ok() && *cached == text => (item.clone(), d.clone()),
                 _ => parse_file(p.clone(), k, t),
@@ -156,7 +170,9 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagno
     let parsed: Vec<(String, (Parsed, Diagnostics))> = parsed
         .into_iter()
         .map(|(p, text, (item, d))| {
-            cache.files.insert(p.clone(), (text, item.clone(), d.clone()));
+            if keep {
+                cache.files.insert(p.clone(), (text, item.clone(), d.clone()));
+            }
             (p, (item, d))
         })
         .collect();

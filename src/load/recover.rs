@@ -8,8 +8,10 @@ use super::yaml::{rule_of, YamlProblem};
 use serde::de::DeserializeOwned;
 use serde_yaml::Value;
 
-/// Repair rounds per file: far more than a real file needs, and a bound on the work of a bad one.
+/// Repair rounds per file: far more than a real file needs.
 const MAX_ROUNDS: usize = 64;
+/// Bytes re-read per file at most, so that a huge broken file costs a fraction of a second.
+const MAX_WORK_BYTES: usize = 8 * 1024 * 1024;
 
 /// Values tried in turn where a placeholder does not fit: one of them satisfies any field type.
 fn placeholder(tries: usize) -> Option<Value> {
@@ -25,21 +27,22 @@ fn placeholder(tries: usize) -> Option<Value> {
     }
 }
 
-/// The problems after the one already reported at `first_field`, each made by
+/// The problems after `first`, which is reported already, each made by
 /// `problem(field, serde_message)`.
 pub fn more_problems<T: DeserializeOwned>(
     text: &str,
-    first_field: &str,
+    first: &YamlProblem,
     problem: impl Fn(&str, &str) -> YamlProblem,
 ) -> Vec<YamlProblem> {
     let Ok(mut tree) = serde_yaml::from_str::<Value>(text) else {
         return Vec::new();
     };
-    let mut reported = vec![first_field.to_string()];
+    let same = |a: &YamlProblem, b: &YamlProblem| (a.rule, &a.field, &a.message) == (b.rule, &b.field, &b.message);
     // Paths holding a placeholder, with how many placeholders were tried there.
     let mut patched: Vec<(String, usize)> = Vec::new();
     let mut out = Vec::new();
-    for _ in 0..MAX_ROUNDS {
+    let rounds = (MAX_WORK_BYTES / text.len().max(1)).clamp(4, MAX_ROUNDS);
+    for _ in 0..rounds {
         // Re-serialized, scalars keep their plain form, so `title: 2025` still reads as text.
         let Ok(again) = serde_yaml::to_string(&tree) else {
             break;
@@ -54,9 +57,9 @@ pub fn more_problems<T: DeserializeOwned>(
         let raw = err.inner().to_string();
         let (rule, bare) = rule_of(&raw);
         let quiet = patched.iter().any(|(p, _)| within(&field, p));
-        if !quiet && !reported.contains(&field) {
-            out.push(problem(&field, &raw));
-            reported.push(field.clone());
+        let found = problem(&field, &raw);
+        if !quiet && !same(&found, first) && !out.iter().any(|p| same(p, &found)) {
+            out.push(found);
         }
         let got_past = match rule {
             "unknown-key" => remove(&mut tree, &field),
@@ -225,32 +228,5 @@ mod tests {
         assert!(insert(&mut tree, "items[0]", "issue"));
         assert!(!remove(&mut tree, "items[0].nothing"));
         assert_eq!(serde_yaml::to_string(&tree).unwrap(), "a: null\nitems:\n- id: x\n  issue: null\n");
-    }
-}
-
-#[cfg(test)]
-mod stress_tmp {
-    use crate::load::yaml::parse;
-    use crate::model::records::Comments;
-    #[test]
-    #[ignore]
-    fn stress() {
-        for n in [10_000usize, 20_000, 40_000] {
-            let deep = format!("org: a\nentries:\n{}x\n", "- ".repeat(n));
-            let s = std::time::Instant::now();
-            let e = parse::<Comments>(&deep, 0).unwrap_err();
-            eprintln!("open {n}: {:?} in {:?}", e.iter().map(|p| (p.rule, p.pos)).collect::<Vec<_>>(), s.elapsed());
-            let s = std::time::Instant::now();
-            let mut parser = yaml_rust2::parser::Parser::new_from_str(&deep);
-            struct R;
-            impl yaml_rust2::parser::MarkedEventReceiver for R {
-                fn on_event(&mut self, _: yaml_rust2::parser::Event, _: yaml_rust2::scanner::Marker) {}
-            }
-            let _ = parser.load(&mut R, false);
-            eprintln!("  yaml_rust2 alone {:?}", s.elapsed());
-            let s = std::time::Instant::now();
-            let r = serde_yaml::from_str::<Comments>(&deep).map(|_| ()).map_err(|e| e.to_string());
-            eprintln!("  serde alone {:?} {:?}", s.elapsed(), r.err().map(|e| e.chars().take(60).collect::<String>()));
-        }
     }
 }

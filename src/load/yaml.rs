@@ -86,6 +86,10 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, 
         return Err(controls);
     }
     let (positions, mut problems, aliases) = map_positions(text, line_offset);
+    // Deeper than serde_yaml will go: stop before libyaml spends quadratic time on it.
+    if problems.iter().any(|p| p.rule == "yaml-too-complex") {
+        return Err(problems);
+    }
     if text.trim().is_empty() {
         problems.push(YamlProblem {
             pos: Pos { line: line_offset + 1, col: 1 },
@@ -107,13 +111,13 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, 
             }
             let first = describe(&e, text, line_offset, &positions);
             if first.rule == "yaml-syntax" {
-                // A full-width colon breaks the YAML a line or more later; point at the colon.
-                let colons = full_width_colons(text, first.pos.line.saturating_sub(line_offset), line_offset);
-                return Err(if colons.is_empty() { vec![first] } else { colons });
+                // A full-width colon breaks the YAML on its line or the next; point at the colon.
+                let colon = full_width_colon(text, first.pos.line.saturating_sub(line_offset), line_offset);
+                return Err(vec![colon.unwrap_or(first)]);
             }
             // Anchors could expand into a huge tree when re-read, so a file using them keeps one error.
             let more = if DATA_RULES.contains(&first.rule) && !aliases {
-                super::recover::more_problems::<T>(text, &first.field, |field, raw| {
+                super::recover::more_problems::<T>(text, &first, |field, raw| {
                     problem(field, raw, None, text, line_offset, &positions)
                 })
             } else {
@@ -150,24 +154,25 @@ fn control_chars(text: &str, line_offset: usize) -> Vec<YamlProblem> {
     found.take(20).collect()
 }
 
-/// Lines up to `upto` (1-based, within `text`) where a key is followed by a full-width colon.
-fn full_width_colons(text: &str, upto: usize, line_offset: usize) -> Vec<YamlProblem> {
+/// A key followed by a full-width colon on the line of a syntax error (`line`, 1-based within
+/// `text`) or on the last line with content before it: the only places such a colon breaks YAML.
+fn full_width_colon(text: &str, line: usize, line_offset: usize) -> Option<YamlProblem> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = line.max(1).min(lines.len()).checked_sub(1)?;
+    let blank = |l: &str| l.trim().is_empty() || l.trim_start().starts_with('#');
+    let above = (0..at).rev().find(|&i| !blank(lines[i]));
     let key_like = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    text.lines()
-        .take(upto.max(1))
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let (before, _) = line.split_once('：')?;
-            let key = before.trim_start().trim_start_matches("- ").trim();
-            key_like(key).then(|| YamlProblem {
-                pos: Pos { line: i + 1 + line_offset, col: before.chars().count() + 1 },
-                rule: "yaml-syntax",
-                field: String::new(),
-                message: format!("键 `{key}` 后面用了中文冒号“：”，YAML 不认"),
-                hint: Some(format!("键后面要用英文冒号加空格，例如 `{key}: …`")),
-            })
+    [Some(at), above].into_iter().flatten().find_map(|i| {
+        let (before, _) = lines[i].split_once('：')?;
+        let key = before.trim_start().trim_start_matches("- ").trim();
+        key_like(key).then(|| YamlProblem {
+            pos: Pos { line: i + 1 + line_offset, col: before.chars().count() + 1 },
+            rule: "yaml-syntax",
+            field: String::new(),
+            message: format!("键 `{key}` 后面用了中文冒号“：”，YAML 不认"),
+            hint: Some(format!("键后面要用英文冒号加空格，例如 `{key}: …`")),
         })
-        .collect()
+    })
 }
 
 fn describe(
@@ -316,13 +321,31 @@ fn hint_for(text: &str, line: usize, raw: &str) -> Option<String> {
     None
 }
 
-/// Walks the YAML events once, recording where every key and value starts, and whether the
-/// document uses aliases.
+/// Nesting no content needs and serde_yaml refuses anyway (its recursion limit).
+const MAX_DEPTH: usize = 128;
+
+/// Walks the YAML events of the first document once, recording where every key and value starts,
+/// and whether the document uses aliases.
 fn map_positions(text: &str, line_offset: usize) -> (Positions, Vec<YamlProblem>, bool) {
     let mut walker = Walker { line_offset, ..Walker::default() };
     let mut parser = Parser::new_from_str(text);
-    // Syntax errors are reported by serde_yaml, which locates them; here they only stop the walk.
-    let _ = parser.load(&mut walker, false);
+    // Events are pulled in a loop: `Parser::load` recurses per level and overflows the stack on a
+    // deeply nested file. Syntax errors are reported by serde_yaml, which locates them; here they
+    // only stop the walk, except the scanner's own nesting limit (255 brackets).
+    loop {
+        let (ev, mark) = match parser.next_token() {
+            Ok(event) => event,
+            Err(e) if e.info().contains("recursion limit") => break walker.too_deep(e.marker()),
+            Err(_) => break,
+        };
+        if matches!(ev, Event::DocumentEnd | Event::StreamEnd) {
+            break;
+        }
+        walker.on_event(ev, mark);
+        if walker.stack.len() > MAX_DEPTH {
+            break walker.too_deep(&mark);
+        }
+    }
     (walker.positions, walker.problems, walker.aliases)
 }
 
@@ -351,6 +374,16 @@ struct Walker {
 impl Walker {
     fn pos(&self, m: &Marker) -> Pos {
         Pos { line: m.line() + self.line_offset, col: m.col() + 1 }
+    }
+
+    fn too_deep(&mut self, m: &Marker) {
+        self.problems.push(YamlProblem {
+            pos: self.pos(m),
+            rule: "yaml-too-complex",
+            field: String::new(),
+            message: format!("YAML 嵌套超过 {MAX_DEPTH} 层，已拒绝读取"),
+            hint: Some("多半是括号 [ 或 { 没有配对，或缩进层层加深；请检查这一行".into()),
+        });
     }
 
     /// The path a value arriving now belongs to; advances the parent frame.
@@ -504,6 +537,23 @@ mod tests {
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!((errs[0].rule, errs[0].pos), ("yaml-syntax", Pos { line: 2, col: 6 }));
         assert!(errs[0].message.contains("中文冒号"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_full_width_colon_in_text_is_not_blamed_for_a_later_syntax_error() {
+        let errs = parse::<Doc>("title: |\n  备注 note： x\n  note： y\nentries: []\nx: [\n\n", 0).unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(!errs[0].message.contains("中文冒号"), "{errs:?}");
+        // Blank and comment lines between the colon and the next key do not hide it.
+        let errs = parse::<Doc>("entries: []\ntitle： x\n\n# 注释\nother: 1\n", 0).unwrap_err();
+        assert_eq!(errs[0].pos, Pos { line: 2, col: 6 }, "{errs:?}");
+    }
+
+    #[test]
+    fn two_keys_missing_from_one_mapping_are_both_reported() {
+        let errs = parse::<Doc>("title: x\nentries:\n  - {}\n", 0).unwrap_err();
+        let msgs: Vec<&str> = errs.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(msgs, vec!["缺少必填的键 `id`", "缺少必填的键 `n`"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use common::{Audience, Date};
 use figures::{CommentFig, CommentStats, RankFig, RectFig, TargetFig};
 use org::OrgTree;
 use records::{Comments, Disclosure, Page, Rectifications, Report, Targets};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A validated record with where it came from.
 #[derive(Debug, Clone)]
@@ -68,6 +68,60 @@ pub struct Site {
     pub figures: Figures,
     /// What the release ledger says about these records; empty until the pipeline fills it in.
     pub history: history::History,
+    /// Each org's records, by position in the lists above (see [`OrgRecords`]).
+    pub by_org: HashMap<String, OrgRecords>,
+}
+
+impl Site {
+    /// The records of org `id`, by position in the site's lists (none for an unknown id).
+    pub fn records_of(&self, id: &str) -> &OrgRecords {
+        static NONE: OrgRecords = OrgRecords {
+            targets: Vec::new(),
+            reports: Vec::new(),
+            rectifications: Vec::new(),
+            disclosures: Vec::new(),
+            comments: Vec::new(),
+        };
+        self.by_org.get(id).unwrap_or(&NONE)
+    }
+}
+
+/// Where one org's records sit in the `Site` lists, ascending. Pages about one org (its page, its
+/// notice board) look them up instead of scanning every record: with 2,500 orgs and 100,000
+/// records, scanning made those pages cost orgs × records.
+#[derive(Debug, Clone, Default)]
+pub struct OrgRecords {
+    pub targets: Vec<usize>,
+    pub reports: Vec<usize>,
+    pub rectifications: Vec<usize>,
+    pub disclosures: Vec<usize>,
+    pub comments: Vec<usize>,
+}
+
+impl OrgRecords {
+    /// The index of every org that has records.
+    pub fn index(
+        targets: &[Record<Targets>],
+        reports: &[Record<Report>],
+        rectifications: &[Record<Rectifications>],
+        disclosures: &[Record<Disclosure>],
+        comments: &[Record<Comments>],
+    ) -> HashMap<String, OrgRecords> {
+        let mut by_org: HashMap<String, OrgRecords> = HashMap::new();
+        let mut add = |org: &str, list: fn(&mut OrgRecords) -> &mut Vec<usize>, i: usize| {
+            let entry = match by_org.get_mut(org) {
+                Some(e) => e,
+                None => by_org.entry(org.to_string()).or_default(),
+            };
+            list(entry).push(i);
+        };
+        targets.iter().enumerate().for_each(|(i, r)| add(r.value.org.as_str(), |o| &mut o.targets, i));
+        reports.iter().enumerate().for_each(|(i, r)| add(r.value.org.as_str(), |o| &mut o.reports, i));
+        rectifications.iter().enumerate().for_each(|(i, r)| add(r.value.org.as_str(), |o| &mut o.rectifications, i));
+        disclosures.iter().enumerate().for_each(|(i, r)| add(r.value.org.as_str(), |o| &mut o.disclosures, i));
+        comments.iter().enumerate().for_each(|(i, r)| add(r.value.org.as_str(), |o| &mut o.comments, i));
+        by_org
+    }
 }
 
 /// Figures of one report's evaluation.

@@ -10,6 +10,7 @@ use crate::model::figures::{completion_rate, percent, CommentStats, RankFig};
 use crate::model::records::{Disclosure, RectStatus};
 use crate::model::{Record, Site};
 use chrono::Datelike;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashMap;
 use tera::{Context, Value};
@@ -18,7 +19,8 @@ use tera::{Context, Value};
 const COMMENTS_SHOWN: usize = 5;
 
 pub fn jobs(site: &Site) -> Vec<PageJob> {
-    let boards: Vec<Board> = site.orgs.preorder().into_iter().map(|(ix, _)| board(site, ix)).collect();
+    // A board draws a QR code per item: built in parallel, in tree order.
+    let boards: Vec<Board> = site.orgs.preorder().into_par_iter().map(|(ix, _)| board(site, ix)).collect();
     let mut jobs = vec![index(site, &boards)];
     jobs.extend(boards.into_iter().map(|b| {
         let mut ctx = Context::new();
@@ -221,10 +223,11 @@ fn web_link(site: &Site, id: &str, name: &str) -> WebLink {
 /// The targets of the latest year up to this one: this year's once published, else last year's results.
 fn targets_item(site: &Site, id: &str) -> Option<TargetsItem> {
     let (i, t) = site
+        .records_of(id)
         .targets
         .iter()
-        .enumerate()
-        .filter(|(_, t)| t.value.org.as_str() == id && t.value.withdrawn.is_none())
+        .map(|&i| (i, &site.targets[i]))
+        .filter(|(_, t)| t.value.withdrawn.is_none())
         .filter(|(_, t)| t.value.year <= site.today.year())
         .max_by_key(|(_, t)| t.value.year)?;
     let figs = &site.figures.targets[i];
@@ -257,10 +260,11 @@ fn targets_item(site: &Site, id: &str) -> Option<TargetsItem> {
 
 fn report_item(site: &Site, id: &str) -> Option<ReportItem> {
     let (i, r) = site
+        .records_of(id)
         .reports
         .iter()
-        .enumerate()
-        .filter(|(_, r)| r.value.org.as_str() == id && r.value.withdrawn.is_none())
+        .map(|&i| (i, &site.reports[i]))
+        .filter(|(_, r)| r.value.withdrawn.is_none())
         .max_by_key(|(_, r)| r.value.year)?;
     let fig = &site.figures.reports[i];
     Some(ReportItem {
@@ -282,7 +286,7 @@ fn report_item(site: &Site, id: &str) -> Option<ReportItem> {
 
 /// Unfinished rectifications of the org's ledger, overdue ones first: what the public should chase.
 fn rects_item(site: &Site, id: &str, short_name: &str) -> Option<RectsItem> {
-    let (f, r) = site.rectifications.iter().enumerate().find(|(_, r)| r.value.org.as_str() == id)?;
+    let (f, r) = site.records_of(id).rectifications.first().map(|&f| (f, &site.rectifications[f]))?;
     let mut open: Vec<RectLine> = r
         .value
         .items
@@ -315,9 +319,11 @@ fn rects_item(site: &Site, id: &str, short_name: &str) -> Option<RectsItem> {
 /// Disclosures within their 公示期 on the build date, newest first.
 fn notices(site: &Site, id: &str) -> Vec<NoticeItem> {
     let mut list: Vec<&Record<Disclosure>> = site
+        .records_of(id)
         .disclosures
         .iter()
-        .filter(|d| d.value.org.as_str() == id && d.value.withdrawn.is_none())
+        .map(|&i| &site.disclosures[i])
+        .filter(|d| d.value.withdrawn.is_none())
         .filter(|d| period_view(d.value.period.as_ref(), site.today).is_some_and(|p| p.active))
         .collect();
     list.sort_by(|a, b| b.value.published_on.cmp(&a.value.published_on).then_with(|| a.path.cmp(&b.path)));
@@ -373,10 +379,11 @@ fn table(v: &Disclosure) -> (Vec<String>, Vec<Vec<String>>) {
 /// The latest year's comments: overdue ones first, then the newest; only those the commenter let us publish.
 fn comments_item(site: &Site, id: &str, short_name: &str) -> Option<CommentsItem> {
     let (i, c) = site
+        .records_of(id)
         .comments
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.value.org.as_str() == id && c.value.year <= site.today.year())
+        .map(|&i| (i, &site.comments[i]))
+        .filter(|(_, c)| c.value.year <= site.today.year())
         .max_by_key(|(_, c)| c.value.year)?;
     let (figs, stats) = &site.figures.comments[i];
     let mut entries: Vec<CommentView> = comment_views(c, figs).into_iter().filter(|e| e.published).collect();

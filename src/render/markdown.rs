@@ -2,7 +2,7 @@
 //! handler, no svg/math, links only http, https, mailto, tel and relative). Never sees comment text
 //! from the public, which is escaped as plain text instead.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
@@ -34,16 +34,42 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 /// stays the only one; tables get a caption and a `.table-wrap` box (see [`captioned`]).
 pub fn render(md: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-    let parser = captioned(Parser::new_ext(md, opts).map(|ev| demote_headings(ev)));
+    let events: Vec<Event> = Parser::new_ext(md, opts).map(demote_headings).collect();
+    let plain = events.iter().all(is_plain);
     let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, parser.into_iter());
+    html::push_html(&mut raw, captioned(events.into_iter()).into_iter());
+    let clean = if plain { as_sanitized(&raw) } else { sanitizer().clean(&raw).to_string() };
     // After sanitizing (which drops class attributes): a wide table scrolls in its own box on a
     // phone instead of widening the page.
-    sanitizer()
-        .clean(&raw)
-        .to_string()
-        .replace("<table>", "<div class=\"table-wrap\"><table>")
-        .replace("</table>", "</table></div>")
+    clean.replace("<table>", "<div class=\"table-wrap\"><table>").replace("</table>", "</table></div>")
+}
+
+/// Whether pulldown-cmark writes this event as ammonia would write it back: no raw HTML, no URL,
+/// no attribute of any kind. Most editors' Markdown (headings, paragraphs, lists, emphasis, plain
+/// tables) is nothing else, and sanitizing it is most of the cost of a build, so such a document
+/// skips the sanitizer; `plain_markdown_skips_the_sanitizer_without_changing_a_byte` holds the two
+/// paths to the same bytes.
+fn is_plain(ev: &Event) -> bool {
+    use pulldown_cmark::{Alignment, CodeBlockKind, Tag};
+    match ev {
+        Event::Html(_) | Event::InlineHtml(_) | Event::FootnoteReference(_) | Event::TaskListMarker(_) => false,
+        Event::InlineMath(_) | Event::DisplayMath(_) => false,
+        Event::Start(tag) => match tag {
+            Tag::Link { .. } | Tag::Image { .. } | Tag::FootnoteDefinition(_) => false,
+            Tag::CodeBlock(CodeBlockKind::Fenced(info)) => info.is_empty(),
+            Tag::Table(aligns) => aligns.iter().all(|a| *a == Alignment::None),
+            Tag::List(start) => start.is_none_or(|n| n == 1),
+            Tag::Heading { id, classes, attrs, .. } => id.is_none() && classes.is_empty() && attrs.is_empty(),
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// pulldown-cmark's HTML of a plain document as ammonia (html5ever) serializes it: void elements
+/// without the slash, no-break spaces as `&nbsp;`. Text is escaped alike by both (`&`, `<`, `>`).
+fn as_sanitized(raw: &str) -> String {
+    raw.replace("<hr />", "<hr>").replace("<br />", "<br>").replace('\u{a0}', "&nbsp;")
 }
 
 /// Markdown has no caption syntax: a table is captioned with the heading above it, so every
@@ -150,5 +176,63 @@ mod tests {
         assert!(html.contains("href=\"../x.pdf\""));
         assert!(html.contains("href=\"https://example.gov.cn/\""));
         assert!(html.contains("href=\"tel:0000-1234567\""));
+    }
+    /// The sanitizer's own output for the same Markdown.
+    fn sanitized(md: &str) -> String {
+        let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+        let mut raw = String::new();
+        html::push_html(&mut raw, captioned(Parser::new_ext(md, opts).map(demote_headings)).into_iter());
+        sanitizer()
+            .clean(&raw)
+            .to_string()
+            .replace("<table>", "<div class=\"table-wrap\"><table>")
+            .replace("</table>", "</table></div>")
+    }
+
+    #[test]
+    fn plain_markdown_skips_the_sanitizer_without_changing_a_byte() {
+        let docs = [
+            "# 标题\n\n正文**加粗**和*强调*，~~删除~~，`代码 <b>`，a & b < c > d \"引号\" 'x'\n",
+            "段落一  \n硬换行\n\n---\n\n* 甲\n* 乙\n\n  乙的第二段\n\n1. 一\n2. 二\n",
+            "## 表\n\n| 项目 | 情况 |\n|---|---|\n| 甲 | 已完成 |\n| 乙 | \\| 竖线 |\n\n表后文字\n",
+            "| a | b |\n|---|---|\n",
+            "> 引用\n>\n> 第二段\n\n    缩进代码 <x>\n      第二行\n\n```\n围栏代码 & < >\n```\n",
+            "不间断\u{a0}空格 &nbsp; &amp; &lt;p&gt; &copy; &#12354;\n\n###### 六级\n\n####### 七个井号\n",
+            "1. 一\n   - 嵌套\n     1. 更深\n\n\n2. 松散列表\n\n***\n___\n",
+            "Setext 标题\n===\n\n第二\n---\n\n\\*转义\\* \\# \\[x\\]\n\n行尾反斜杠\\\n下一行\n",
+            "",
+            "\n\n   \n",
+            "**未闭合 *强调\n\n- [ ] 不是任务列表\n\n| 只有表头 |\n|---|\n\nx|y\n-|-\n1|2\n",
+        ];
+        for md in docs {
+            assert_eq!(render(md), sanitized(md), "for {md:?}");
+        }
+    }
+
+    #[test]
+    fn markdown_with_links_html_or_attributes_is_sanitized() {
+        for md in
+            ["[a](javascript:x)", "<b>x</b>", "![i](x.png)", "脚注[^1]\n\n[^1]: 注", "```rust\nfn\n```", "3. 三\n"]
+        {
+            let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+            assert!(!Parser::new_ext(md, opts).all(|e| is_plain(&e)), "{md}");
+        }
+        assert_eq!(render("| a |\n|:-:|\n| b |\n"), sanitized("| a |\n|:-:|\n| b |\n"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// Random documents from Markdown's building blocks: whichever path a document takes, the
+        /// bytes are the sanitizer's.
+        #[test]
+        fn any_document_renders_as_the_sanitizer_would(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "# ", "## ", "### ", "- ", "* ", "1. ", "2) ", "> ", "    ", "```", "~~~", "| 甲 | 乙 |", "|---|---|", "|:--|",
+            "**", "*", "_", "__", "~~", "`", "\\", "&", "&amp;", "&nbsp;", "&#35;", "<", ">", "\"", "'", "\u{a0}",
+            "党员", "text", "---", "***", "===", "  ", "\n", "\n\n", "\t", "[", "]", "(", ")", "!", "=", "#", "+ ",
+        ]), 0..40)) {
+            let md: String = parts.concat();
+            proptest::prop_assert_eq!(render(&md), sanitized(&md), "for {:?}", md);
+        }
     }
 }

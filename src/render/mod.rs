@@ -18,6 +18,7 @@ pub mod views;
 use crate::error::{Error, Result};
 use crate::model::common::Date;
 use crate::model::Site;
+use crate::timings::stage;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -65,6 +66,27 @@ pub struct PageJob {
     pub template: &'static str,
     pub title: String,
     pub context: tera::Context,
+}
+
+/// A page ready to render, or the recipe for one. Heavy pages (a notice with its Markdown body, a
+/// long listing) gather their data only when their turn to render comes: in parallel, and without
+/// a big site ever holding every page's data at once.
+pub enum Job<'a> {
+    Ready(PageJob),
+    Later(Box<dyn FnOnce() -> PageJob + Send + 'a>),
+}
+
+impl<'a> Job<'a> {
+    pub fn later(build: impl FnOnce() -> PageJob + Send + 'a) -> Job<'a> {
+        Job::Later(Box::new(build))
+    }
+
+    fn into_page(self) -> PageJob {
+        match self {
+            Job::Ready(page) => page,
+            Job::Later(build) => build(),
+        }
+    }
 }
 
 /// Pages rendered by an earlier run, for `serve`: a page whose template data did not change is not
@@ -125,6 +147,26 @@ fn fingerprint<T: std::hash::Hash>(value: &T) -> u64 {
     h.finish()
 }
 
+/// Hashes a page's template and data, streaming the data's JSON into the hasher (no copy of the
+/// data, no JSON text).
+fn fingerprint_data(template: &str, data: &Value) -> u64 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    struct Hashing(DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.write(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut h = Hashing(DefaultHasher::new());
+    template.hash(&mut h.0);
+    let _ = serde_json::to_writer(&mut h, data);
+    h.0.finish()
+}
+
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme, build: &BuildInfo, attachments_dir: &Path) -> Result<Output> {
     render_cached(site, theme, build, attachments_dir, &mut RenderCache::default())
@@ -151,32 +193,26 @@ pub fn render_cached(
     let previous = std::mem::take(&mut cache.pages);
     let keep = cache.keep;
     let common = views::Common::new(site, build);
-    let mut jobs = pages::jobs(site);
-    jobs.push(search::page());
-    let progress = Progress::new(jobs.len());
-    // (path, data fingerprint, bytes, freshly rendered)
-    type Rendered = (String, u64, std::sync::Arc<Vec<u8>>, bool);
-    let rendered: Vec<Result<Rendered>> = jobs
-        .into_par_iter()
-        .inspect(|_| progress.inc())
-        .map(|job| {
-            let mut ctx = job.context;
-            common.fill(&mut ctx, &job.path, &job.title);
-            // Hashing the data costs a serialization; only worth it when pages are kept for next time.
-            let key = match keep {
-                true => {
-                    fingerprint(&(job.template, serde_json::to_string(&ctx.clone().into_json()).unwrap_or_default()))
-                }
-                false => 0,
-            };
-            if let Some((k, bytes)) = previous.get(&job.path).filter(|(k, _)| *k == key) {
-                return Ok((job.path, *k, bytes.clone(), false));
-            }
-            let html = tera.render(job.template, &ctx).map_err(Error::from)?;
-            Ok((job.path, key, std::sync::Arc::new(html.into_bytes()), true))
-        })
-        .collect();
-    progress.bar.finish_and_clear();
+    // The search index and the open data do not depend on the pages: built alongside them.
+    let (rendered, (index, data)) = rayon::join(
+        || {
+            let mut jobs = stage("render/jobs", || pages::jobs(site));
+            jobs.push(Job::Ready(search::page()));
+            let progress = Progress::new(jobs.len());
+            let rendered = stage("render/pages", || render_pages(jobs, tera, &common, &previous, keep, &progress));
+            progress.bar.finish_and_clear();
+            rendered
+        },
+        || {
+            rayon::join(
+                || stage("render/search", || search::index_script(site)),
+                || {
+                    let mut data = Output::default();
+                    stage("render/data", || data::write_all(site, &mut data)).map(|_| data)
+                },
+            )
+        },
+    );
     let mut out = Output::default();
     cache.rendered = 0;
     for r in rendered {
@@ -192,11 +228,50 @@ pub fn render_cached(
     for (name, bytes) in theme.statics() {
         out.insert(routes::asset(name), bytes.to_vec());
     }
-    data::write_all(site, &mut out)?;
+    out.files.extend(data?.files);
+    out.insert(routes::search_index(), index);
     feed::write_all(site, &mut out);
-    out.insert(routes::search_index(), search::index_script(site));
     copy_attachments(site, attachments_dir, &mut out)?;
     Ok(out)
+}
+
+/// A page as rendered: (path, data fingerprint, bytes, whether it was rendered now or came from the cache).
+type Rendered = (String, u64, std::sync::Arc<Vec<u8>>, bool);
+
+/// Renders the jobs in parallel, each page through its template (or from the cache when its data did
+/// not change).
+fn render_pages(
+    jobs: Vec<Job>,
+    tera: &Tera,
+    common: &views::Common,
+    previous: &HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>,
+    keep: bool,
+    progress: &Progress,
+) -> Vec<Result<Rendered>> {
+    jobs.into_par_iter()
+        .inspect(|_| progress.inc())
+        .map(|job| {
+            let job = job.into_page();
+            let mut ctx = job.context;
+            common.fill(&mut ctx, &job.path, &job.title);
+            // Hashing the data costs a serialization; only worth it when pages are kept for next time.
+            let (ctx, key) = match keep {
+                true => {
+                    let data = ctx.into_json();
+                    let key = fingerprint_data(job.template, &data);
+                    (tera::Context::from_value(data)?, key)
+                }
+                false => (ctx, 0),
+            };
+            if let Some((k, bytes)) = previous.get(&job.path).filter(|(k, _)| *k == key) {
+                return Ok((job.path, *k, bytes.clone(), false));
+            }
+            let mut html = tera.render(job.template, &ctx).map_err(Error::from)?.into_bytes();
+            // The render buffer grew by doubling: kept as it is, a big site holds a third more.
+            html.shrink_to_fit();
+            Ok((job.path, key, std::sync::Arc::new(html), true))
+        })
+        .collect()
 }
 
 fn copy_attachments(site: &Site, dir: &Path, out: &mut Output) -> Result<()> {

@@ -8,9 +8,11 @@ use super::{markdown, routes, PageJob};
 use crate::model::common::Withdrawal;
 use crate::model::records::{Comments, Disclosure, Rectifications, Report, Targets};
 use crate::model::{Record, Site};
+use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Format version of the index; search.js refuses an index of another version.
 const VERSION: u32 = 1;
@@ -39,11 +41,16 @@ pub fn page() -> PageJob {
 /// `search/index.js` for `site`: `window.GONGSHI_SEARCH = {…};`, deterministic bytes.
 pub fn index_script(site: &Site) -> Vec<u8> {
     let docs = documents(site);
-    let json = serde_json::to_string(&Index::new(&docs)).expect("index serializes");
-    format!(
-        "/* gongshi 站内搜索索引：生成文件，请勿手改（格式见 docs/search.md）。 */\nwindow.GONGSHI_SEARCH = {json};\n"
-    )
-    .into_bytes()
+    let text: usize = docs.iter().map(|d| d.text.len() + d.title.len() + d.url.len()).sum();
+    // Serialized straight into the file's bytes: the index is as large as all the text of the site.
+    let mut out = Vec::with_capacity(text + text / 2 + 256);
+    out.extend_from_slice(
+        "/* gongshi 站内搜索索引：生成文件，请勿手改（格式见 docs/search.md）。 */\nwindow.GONGSHI_SEARCH = "
+            .as_bytes(),
+    );
+    serde_json::to_writer(&mut out, &Index::new(&docs)).expect("index serializes");
+    out.extend_from_slice(b";\n");
+    out
 }
 
 /// What search.js reads: `docs` as `[url, title, kind, org, text]` rows (no repeated keys), and
@@ -58,13 +65,8 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     fn new(docs: &'a [Doc]) -> Index<'a> {
         let mut postings: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-        for (n, d) in docs.iter().enumerate() {
-            let mut seen: Vec<String> = [&d.title, &d.org, &d.text].iter().flat_map(|s| terms(s)).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for t in seen {
-                postings.entry(t).or_default().push(n as u32);
-            }
+        for (term, list) in Postings::of(docs).into_terms() {
+            postings.insert(term, list);
         }
         for list in postings.values_mut() {
             // Doc numbers were pushed in ascending order; deltas keep the file small.
@@ -78,6 +80,98 @@ impl<'a> Index<'a> {
             terms: postings,
         }
     }
+}
+
+/// Term -> ascending doc numbers, built without a string per term occurrence: a Han pair is two
+/// chars packed in a `u64` (a site has millions of pair occurrences but only thousands of distinct
+/// pairs), an ASCII word stays a string. Documents are indexed in parallel, in chunks whose lists
+/// are then appended in chunk order, so every list stays ascending.
+#[derive(Default)]
+struct Postings {
+    pairs: HashMap<u64, Vec<u32>, BuildHasherDefault<PairHasher>>,
+    words: HashMap<String, Vec<u32>>,
+}
+
+/// A multiplicative hash for packed pairs: the pair map is looked up once per character of the
+/// site's text, where SipHash's protection against crafted keys buys nothing (the keys are the
+/// site's own text, and the map is dropped after the build).
+#[derive(Default)]
+struct PairHasher(u64);
+
+impl Hasher for PairHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl Postings {
+    fn of(docs: &[Doc]) -> Postings {
+        const CHUNK: usize = 256;
+        let chunks: Vec<Postings> = docs
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut p = Postings::default();
+                for (i, d) in chunk.iter().enumerate() {
+                    p.add((c * CHUNK + i) as u32, d);
+                }
+                p
+            })
+            .collect();
+        let mut all = Postings::default();
+        for chunk in chunks {
+            for (k, list) in chunk.pairs {
+                all.pairs.entry(k).or_default().extend(list);
+            }
+            for (k, list) in chunk.words {
+                all.words.entry(k).or_default().extend(list);
+            }
+        }
+        all
+    }
+
+    /// Adds document `n`, each of its terms once.
+    fn add(&mut self, n: u32, d: &Doc) {
+        let push = |list: &mut Vec<u32>| {
+            if list.last() != Some(&n) {
+                list.push(n);
+            }
+        };
+        for s in [&d.title, &d.org, &d.text] {
+            for_each_term(
+                s,
+                |a, b| push(self.pairs.entry(pack(a, b)).or_default()),
+                |w| match self.words.get_mut(w) {
+                    Some(list) => push(list),
+                    None => drop(self.words.insert(w.to_string(), vec![n])),
+                },
+            );
+        }
+    }
+
+    fn into_terms(self) -> impl Iterator<Item = (String, Vec<u32>)> {
+        let pairs = self.pairs.into_iter().map(|(k, list)| (unpack(k), list));
+        pairs.chain(self.words)
+    }
+}
+
+fn pack(a: char, b: char) -> u64 {
+    (u64::from(a as u32) << 32) | u64::from(b as u32)
+}
+
+fn unpack(k: u64) -> String {
+    let char_at = |v: u64| char::from_u32(v as u32).unwrap_or(char::REPLACEMENT_CHARACTER);
+    [char_at(k >> 32), char_at(k & 0xffff_ffff)].iter().collect()
 }
 
 /// Folds what a reader may type differently: full-width ASCII (ＡＢＣ１２３) to ASCII, ASCII upper
@@ -100,23 +194,32 @@ pub fn is_cjk(c: char) -> bool {
 /// index; search.js scans the text for one-character queries) and every run of ASCII letters and
 /// digits, lower-cased. Anything else separates. search.js tokenizes queries the same way.
 pub fn terms(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut han: Vec<char> = Vec::new();
-    let mut word = String::new();
+    let out = std::cell::RefCell::new(Vec::new());
+    for_each_term(text, |a, b| out.borrow_mut().push(unpack(pack(a, b))), |w| out.borrow_mut().push(w.to_string()));
+    out.into_inner()
+}
+
+/// Calls `pair` for every adjacent pair of Han characters and `word` for every ASCII word of the
+/// folded text, in text order, allocating nothing per term.
+fn for_each_term(text: &str, mut pair: impl FnMut(char, char), mut word: impl FnMut(&str)) {
+    let mut previous_han: Option<char> = None;
+    let mut current = String::new();
     for c in text.chars().map(fold).chain(std::iter::once(' ')) {
         if is_cjk(c) {
-            han.push(c);
+            if let Some(p) = previous_han {
+                pair(p, c);
+            }
+            previous_han = Some(c);
         } else {
-            out.extend(han.windows(2).map(|w| w.iter().collect::<String>()));
-            han.clear();
+            previous_han = None;
         }
         if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else if !word.is_empty() {
-            out.push(std::mem::take(&mut word));
+            current.push(c);
+        } else if !current.is_empty() {
+            word(&current);
+            current.clear();
         }
     }
-    out
 }
 
 /// Every searchable page of the site, sorted by URL.
@@ -125,9 +228,10 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     docs.extend(org_docs(site));
     docs.extend(site.targets.iter().map(|t| targets_doc(site, t)));
     docs.extend(year_docs(site));
-    docs.extend(site.reports.iter().map(|r| report_doc(site, r)));
+    // Reports and disclosures carry Markdown bodies to flatten: the bulk of the work.
+    docs.par_extend(site.reports.par_iter().map(|r| report_doc(site, r)));
     docs.extend(site.rectifications.iter().map(|r| rectifications_doc(site, r)));
-    docs.extend(site.disclosures.iter().map(|d| disclosure_doc(site, d)));
+    docs.par_extend(site.disclosures.par_iter().map(|d| disclosure_doc(site, d)));
     for c in &site.comments {
         docs.extend(comment_docs(site, c));
     }
@@ -138,14 +242,21 @@ pub fn documents(site: &Site) -> Vec<Doc> {
         org: String::new(),
         text: clean(&markdown::plain_text(&p.value.body)),
     }));
-    docs.sort();
+    docs.par_sort();
     docs.dedup_by(|a, b| a.url == b.url);
     docs
 }
 
 /// Collapses whitespace runs to one space, so passages read as the page shows them.
 fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 /// Joins the present parts with a Chinese full stop, skipping empty ones.

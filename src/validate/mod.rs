@@ -17,7 +17,8 @@ use crate::load::{Loaded, Located};
 use crate::model::calendar::Calendar;
 use crate::model::common::{Audience, Date};
 use crate::model::org::OrgTree;
-use crate::model::{Figures, Record, Site};
+use crate::model::{Figures, OrgRecords, Record, Site};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 
@@ -109,8 +110,13 @@ fn record<T>(l: Located<T>) -> Record<T> {
 
 /// SHA-256 as lowercase hex.
 pub fn digest_hex(bytes: &[u8]) -> String {
-    let d = Sha256::digest(bytes);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hex = String::with_capacity(64);
+    for b in Sha256::digest(bytes) {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 fn build_site(
@@ -127,12 +133,13 @@ fn build_site(
     let keep = |scope, published_on| visible(scope, published_on, today, audience);
     let targets: Vec<_> =
         targets.into_iter().filter(|t| keep(t.value.scope, t.value.published_on)).map(record).collect();
+    // Reports and disclosures are most of the sources to digest: in parallel (order kept).
     let reports: Vec<_> =
-        reports.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
+        reports.into_par_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
     let rectifications: Vec<_> =
         rectifications.into_iter().filter(|r| keep(r.value.scope, r.value.published_on)).map(record).collect();
     let disclosures: Vec<_> = disclosures
-        .into_iter()
+        .into_par_iter()
         .filter(|d| keep(d.value.scope, d.value.published_on))
         .map(record)
         .map(|d| take_down(d, today))
@@ -142,6 +149,7 @@ fn build_site(
     let pages: Vec<_> = pages.into_iter().filter(|p| keep(p.value.scope, p.value.published_on)).map(record).collect();
     let attachments = attachments_of(&disclosures, &attachments);
     let figures = Figures::compute(&config, &tree, today, &targets, &reports, &rectifications, &comments);
+    let by_org = OrgRecords::index(&targets, &reports, &rectifications, &disclosures, &comments);
     Site {
         config,
         orgs: tree,
@@ -157,6 +165,7 @@ fn build_site(
         attachments,
         figures,
         history: Default::default(),
+        by_org,
     }
 }
 

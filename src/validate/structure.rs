@@ -89,7 +89,7 @@ pub fn org_tree(orgs: &Located<Vec<Org>>, diags: &mut Diagnostics) -> Option<Org
             for &i in &roots[1..] {
                 let f = format!("[{i}]");
                 let msg = format!("组织架构只能有一个根组织，`{}` 也没有 parent", orgs.value[i].id);
-                diags.push(at(path, pos(orgs, &f)).error("org-tree", "parent", msg));
+                diags.push(at(path, pos(orgs, &f)).error("org-tree", &format!("{f}.parent"), msg));
             }
         }
     }

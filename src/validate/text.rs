@@ -14,21 +14,22 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
-    check_odd_characters(ctx, loaded, audience);
     let scanner = NumberScanner::new(ctx.config.allowed_numbers.iter().map(|n| n.as_str()));
     let sees = |s: Scope| audience.sees(s);
-    let mut found = Vec::new();
+    let mut scanned = Vec::new();
     if let Some(orgs) = &loaded.orgs {
-        found.extend(scan_record(&scanner, orgs, &orgs.value, None));
+        scanned.push(scan_record(&scanner, orgs, &orgs.value, None));
     }
-    let scan = |f: &mut Vec<Finding>, batch: Vec<Finding>| f.extend(batch);
-    scan(&mut found, scan_all(&scanner, &loaded.targets, |t| sees(t.scope).then_some(None)));
-    scan(&mut found, scan_all(&scanner, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
-    scan(&mut found, scan_all(&scanner, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
-    scan(&mut found, scan_all(&scanner, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
-    scan(&mut found, scan_all(&scanner, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
-    scan(&mut found, scan_all(&scanner, &loaded.comments, |c| sees(c.scope).then_some(None)));
-    for f in found {
+    scanned.extend(scan_all(&scanner, &loaded.targets, |t| sees(t.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
+    scanned.extend(scan_all(&scanner, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
+    scanned.extend(scan_all(&scanner, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
+    scanned.extend(scan_all(&scanner, &loaded.comments, |c| sees(c.scope).then_some(None)));
+    // Odd characters of every record first, then numbers and placeholders.
+    let (odd, found): (Vec<_>, Vec<_>) = scanned.into_iter().map(|s| (s.odd, s.found)).unzip();
+    odd.into_iter().flatten().for_each(|d| ctx.diags.push(d));
+    for f in found.into_iter().flatten() {
         let d = if f.kind_label == PLACEHOLDER_LABEL {
             let msg = "还有没填写的占位内容「请填写…」：请换成实际内容后再生成";
             at(&f.path, f.pos).error("placeholder", &f.field, msg)
@@ -59,35 +60,41 @@ struct Finding {
     masked: String,
 }
 
-/// Scans records in parallel; `select` returns `None` to skip a record, else its Markdown body.
+/// What the scan found in one record: odd characters, and personal numbers or placeholders.
+struct Scanned {
+    odd: Vec<Diagnostic>,
+    found: Vec<Finding>,
+}
+
+/// Scans records in parallel, in order; `select` returns `None` to skip a record, else its
+/// Markdown body.
 fn scan_all<'a, T: Serialize + Sync + 'a>(
     scanner: &NumberScanner,
     recs: &'a [Located<T>],
     select: impl Fn(&'a T) -> Option<Option<&'a str>> + Sync,
-) -> Vec<Finding> {
-    recs.par_iter()
-        .filter_map(|r| select(&r.value).map(|body| scan_record(scanner, r, &r.value, body)))
-        .flatten()
-        .collect()
+) -> Vec<Scanned> {
+    recs.par_iter().filter_map(|r| select(&r.value).map(|body| scan_record(scanner, r, &r.value, body))).collect()
 }
 
+/// Both scans of one record over one serialization of it (serializing is most of the cost).
 fn scan_record<T: Serialize>(
     scanner: &NumberScanner,
     rec: &Located<impl Sized>,
     value: &T,
     body: Option<&str>,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
+) -> Scanned {
+    let mut out = Scanned { odd: Vec::new(), found: Vec::new() };
     let Ok(tree) = serde_json::to_value(value) else {
         return out;
     };
     let mut strings = Vec::new();
     collect_strings(&tree, String::new(), &mut strings);
+    out.odd = odd_in_record(rec, &strings, body);
     for (field, s) in strings {
         if placeholders(s).next().is_some() {
             let start = rec.positions.value(&field);
             let pos = locate(&rec.text, start, crate::scaffold::PLACEHOLDER);
-            out.push(Finding {
+            out.found.push(Finding {
                 path: rec.path.clone(),
                 pos,
                 field: field.clone(),
@@ -98,7 +105,7 @@ fn scan_record<T: Serialize>(
         for f in scanner.scan(s) {
             let start = rec.positions.value(&field);
             let needle = &s[f.start..f.start + f.len];
-            out.push(Finding {
+            out.found.push(Finding {
                 path: rec.path.clone(),
                 pos: locate(&rec.text, start, needle),
                 field: field.clone(),
@@ -111,7 +118,7 @@ fn scan_record<T: Serialize>(
         let body_start = rec.text.len().saturating_sub(body.len());
         for i in placeholders(body) {
             let pos = pos_of_offset(&rec.text, body_start + i);
-            out.push(Finding {
+            out.found.push(Finding {
                 path: rec.path.clone(),
                 pos,
                 field: "正文".into(),
@@ -120,7 +127,7 @@ fn scan_record<T: Serialize>(
             });
         }
         for f in scanner.scan(body) {
-            out.push(Finding {
+            out.found.push(Finding {
                 path: rec.path.clone(),
                 pos: pos_of_offset(&rec.text, body_start + f.start),
                 field: "正文".into(),
@@ -132,37 +139,9 @@ fn scan_record<T: Serialize>(
     out
 }
 
-/// Invisible control characters and bidirectional overrides in public text: a control character
-/// breaks pages and feeds, an override (U+202E) makes a page read differently from the text that
-/// was approved.
-fn check_odd_characters(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
-    let sees = |s: Scope| audience.sees(s);
-    let mut found = Vec::new();
-    if let Some(orgs) = &loaded.orgs {
-        found.extend(odd_in_record(orgs, &orgs.value, None));
-    }
-    odd_in(&mut found, &loaded.targets, |t| sees(t.scope).then_some(None));
-    odd_in(&mut found, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str())));
-    odd_in(&mut found, &loaded.rectifications, |r| sees(r.scope).then_some(None));
-    odd_in(&mut found, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str())));
-    odd_in(&mut found, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str())));
-    odd_in(&mut found, &loaded.comments, |c| sees(c.scope).then_some(None));
-    found.into_iter().for_each(|d| ctx.diags.push(d));
-}
-
-/// `select` returns `None` to skip a record, else its Markdown body.
-fn odd_in<'a, T: Serialize + 'a>(
-    out: &mut Vec<Diagnostic>,
-    recs: &'a [Located<T>],
-    select: impl Fn(&'a T) -> Option<Option<&'a str>>,
-) {
-    for r in recs {
-        if let Some(body) = select(&r.value) {
-            out.extend(odd_in_record(r, &r.value, body));
-        }
-    }
-}
-
+/// Invisible control characters and bidirectional overrides in public text (the `odd` part of the
+/// scan): a control character breaks pages and feeds, an override (U+202E) makes a page read
+/// differently from the text that was approved.
 /// Embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
 fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -176,17 +155,12 @@ fn odd_char(s: &str) -> Option<(usize, char, String)> {
     Some((i, c, msg))
 }
 
-fn odd_in_record<T: Serialize>(rec: &Located<impl Sized>, value: &T, body: Option<&str>) -> Vec<Diagnostic> {
+fn odd_in_record(rec: &Located<impl Sized>, strings: &[(String, &str)], body: Option<&str>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Ok(tree) = serde_json::to_value(value) else {
-        return out;
-    };
-    let mut strings = Vec::new();
-    collect_strings(&tree, String::new(), &mut strings);
     for (field, s) in strings {
         if let Some((_, c, msg)) = odd_char(s) {
-            let pos = locate_char(&rec.text, rec.positions.value(&field), c);
-            out.push(at(&rec.path, pos).error("control-char", &field, msg));
+            let pos = locate_char(&rec.text, rec.positions.value(field), c);
+            out.push(at(&rec.path, pos).error("control-char", field, msg));
         }
     }
     if let Some((i, _, msg)) = body.and_then(odd_char) {

@@ -46,17 +46,20 @@ fn write_tree(output: &Output, staging: &Path) -> Result<()> {
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| Error::write(staging, e))?;
     }
-    let mut dirs: Vec<PathBuf> =
-        output.files.keys().filter_map(|k| Path::new(k).parent().map(|p| staging.join(p))).collect();
-    dirs.push(staging.to_path_buf());
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        fs::create_dir_all(d).map_err(|e| Error::write(d, e))?;
-    }
+    fs::create_dir_all(staging).map_err(|e| Error::write(staging, e))?;
+    // Most pages sit in a folder of their own: each writer makes its folder when the first write
+    // into it finds none, so folders are made in parallel too and nothing is looked up twice.
     output.files.par_iter().try_for_each(|(rel, bytes)| {
         let path = staging.join(rel);
-        fs::write(&path, bytes).map_err(|e| Error::write(&path, e))
+        match fs::write(&path, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let dir = path.parent().unwrap_or(staging);
+                fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+                fs::write(&path, bytes)
+            }
+            done => done,
+        }
+        .map_err(|e| Error::write(&path, e))
     })
 }
 

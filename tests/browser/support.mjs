@@ -36,6 +36,12 @@ export const PAGE_TYPES = {
   "comments org": "comments/2025/hexing/index.html",
   "free page": "about/index.html",
   search: "search/index.html?q=" + encodeURIComponent("三会一课台账"),
+  "boards index": "boards/index.html",
+  board: "boards/hexing/index.html",
+  releases: "releases/index.html",
+  release: "releases/2/index.html",
+  "record history": "reports/2025/taoyuan/history/index.html",
+  "old version with diff": "reports/2025/taoyuan/history/2/index.html",
 };
 
 /**

@@ -7,7 +7,7 @@ use crate::model::figures::percent;
 use crate::model::records::RectItem;
 use crate::model::{Record, Site};
 use crate::render::views::{org_ref_by_id, period_view, OrgRef, PeriodView};
-use crate::render::{charts, markdown, routes, PageJob};
+use crate::render::{charts, markdown, routes, Job, PageJob};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use tera::Context;
@@ -161,7 +161,8 @@ fn rect_line<'a>(site: &'a Site, file: usize, k: usize) -> RectLine<'a> {
     }
 }
 
-pub(super) fn report_pages(site: &Site) -> Vec<PageJob> {
+/// The year tables, then one page per report (left for the render stage to build: see `Job`).
+pub(super) fn report_pages(site: &Site) -> Vec<Job<'_>> {
     let mut jobs = Vec::new();
     let years: BTreeSet<i32> = site.reports.iter().map(|r| r.value.year).collect();
     for &year in &years {
@@ -184,50 +185,48 @@ pub(super) fn report_pages(site: &Site) -> Vec<PageJob> {
         ctx.insert("chart", &charts::satisfaction(year, &bars, site.config.evaluation.red_line));
         ctx.insert("rows", &rows);
         ctx.insert("red_line", &site.config.evaluation.red_line);
-        jobs.push(job(
+        jobs.push(Job::Ready(job(
             routes::reports_year(year),
             "reports/year.html",
             &format!("{year}年度书记抓基层党建述职评议"),
             ctx,
-        ));
+        )));
     }
-    for (i, r) in site.reports.iter().enumerate() {
-        let mut ctx = Context::new();
-        let row = report_row(site, i, r);
-        let rects: Vec<RectLine> = r
-            .value
-            .rectifications
-            .iter()
-            .filter_map(|id| site.figures.rect_index.get(id.as_str()))
-            .map(|&(f, k)| rect_line(site, f, k))
-            .collect();
-        let ballots: Vec<(String, u32)> = r
-            .value
-            .evaluation
-            .as_ref()
-            .filter(|e| e.publish_votes)
-            .map(|e| {
-                site.config
-                    .evaluation
-                    .ballot
-                    .iter()
-                    .map(|b| (b.clone(), e.votes.get(b).copied().unwrap_or(0)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        ctx.insert("report", &r.value);
-        ctx.insert("row", &row);
-        ctx.insert("fig", &site.figures.reports[i]);
-        ctx.insert("ballots", &ballots);
-        ctx.insert("rects", &rects);
-        ctx.insert("recurring", &rects.iter().filter(|l| l.recurring).collect::<Vec<_>>());
-        ctx.insert("body_html", &markdown::render(&r.value.body));
-        ctx.insert("red_line", &site.config.evaluation.red_line);
-        ctx.insert("bottom_rank_years", &site.config.evaluation.bottom_rank_years);
-        ctx.insert("record", &record_meta(site, r));
-        jobs.push(job(row.url.clone(), "reports/report.html", &r.value.title, ctx));
-    }
+    jobs.extend(site.reports.iter().enumerate().map(|(i, r)| Job::later(move || report_page(site, i, r))));
     jobs
+}
+
+/// One report with its evaluation, rectifications and body.
+fn report_page(site: &Site, i: usize, r: &Record<crate::model::records::Report>) -> PageJob {
+    let mut ctx = Context::new();
+    let row = report_row(site, i, r);
+    let rects: Vec<RectLine> = r
+        .value
+        .rectifications
+        .iter()
+        .filter_map(|id| site.figures.rect_index.get(id.as_str()))
+        .map(|&(f, k)| rect_line(site, f, k))
+        .collect();
+    let ballots: Vec<(String, u32)> = r
+        .value
+        .evaluation
+        .as_ref()
+        .filter(|e| e.publish_votes)
+        .map(|e| {
+            site.config.evaluation.ballot.iter().map(|b| (b.clone(), e.votes.get(b).copied().unwrap_or(0))).collect()
+        })
+        .unwrap_or_default();
+    ctx.insert("report", &r.value);
+    ctx.insert("row", &row);
+    ctx.insert("fig", &site.figures.reports[i]);
+    ctx.insert("ballots", &ballots);
+    ctx.insert("rects", &rects);
+    ctx.insert("recurring", &rects.iter().filter(|l| l.recurring).collect::<Vec<_>>());
+    ctx.insert("body_html", &markdown::render(&r.value.body));
+    ctx.insert("red_line", &site.config.evaluation.red_line);
+    ctx.insert("bottom_rank_years", &site.config.evaluation.bottom_rank_years);
+    ctx.insert("record", &record_meta(site, r));
+    job(row.url.clone(), "reports/report.html", &r.value.title, ctx)
 }
 
 pub(super) fn rectification_pages(site: &Site) -> Vec<PageJob> {

@@ -154,8 +154,8 @@ pub(super) fn org_page(site: &Site, ix: usize) -> PageJob {
     ctx.insert("board_url", &routes::board(id));
     ctx.insert("parent", &site.orgs.parent[ix].map(|p| org_ref(site, p)));
     ctx.insert("children", &site.orgs.children[ix].iter().map(|&c| org_ref(site, c)).collect::<Vec<_>>());
-    let targets =
-        site.targets.iter().enumerate().filter(|(_, t)| t.value.org.as_str() == id).max_by_key(|(_, t)| t.value.year);
+    let own = site.records_of(id);
+    let targets = own.targets.iter().map(|&i| (i, &site.targets[i])).max_by_key(|(_, t)| t.value.year);
     if let Some((i, t)) = targets {
         ctx.insert("targets", &targets_view(site, t, &f.targets[i]));
     }
@@ -164,42 +164,35 @@ pub(super) fn org_page(site: &Site, ix: usize) -> PageJob {
     ctx.insert(
         "target_years",
         &years(
-            site.targets
+            own.targets
                 .iter()
-                .filter(|t| t.value.org.as_str() == id)
+                .map(|&i| &site.targets[i])
                 .map(|t| (t.value.year, routes::targets(t.value.year, id)))
                 .collect(),
         ),
     );
-    let report =
-        site.reports.iter().enumerate().filter(|(_, r)| r.value.org.as_str() == id).max_by_key(|(_, r)| r.value.year);
+    let report = own.reports.iter().map(|&i| (i, &site.reports[i])).max_by_key(|(_, r)| r.value.year);
     if let Some((i, r)) = report {
         ctx.insert("report", &report_row(site, i, r));
     }
     ctx.insert(
         "report_years",
         &years(
-            site.reports
+            own.reports
                 .iter()
-                .filter(|r| r.value.org.as_str() == id)
+                .map(|&i| &site.reports[i])
                 .map(|r| (r.value.year, routes::report(r.value.year, id)))
                 .collect(),
         ),
     );
-    let disclosures: Vec<Listed> = newest_first(site.disclosures.iter().filter(|d| d.value.org.as_str() == id))
+    let disclosures: Vec<Listed> = newest_first(own.disclosures.iter().map(|&i| &site.disclosures[i]))
         .into_iter()
         .map(|d| listed_disclosure(site, d))
         .collect();
     ctx.insert("disclosures", &disclosures);
-    let comments: Vec<CommentsLine> = site
-        .comments
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| c.value.org.as_str() == id)
-        .map(|(i, c)| comments_line(site, i, c))
-        .collect();
+    let comments: Vec<CommentsLine> = own.comments.iter().map(|&i| comments_line(site, i, &site.comments[i])).collect();
     ctx.insert("comments", &comments);
-    let ledger = site.rectifications.iter().enumerate().find(|(_, r)| r.value.org.as_str() == id);
+    let ledger = own.rectifications.first().map(|&i| (i, &site.rectifications[i]));
     if let Some((i, r)) = ledger {
         let open =
             r.value.items.iter().filter(|it| !matches!(it.status, crate::model::records::RectStatus::Done)).count();

@@ -9,31 +9,45 @@ mod home;
 mod notices;
 
 use super::views::{org_ref_by_id, period_view, OrgRef, PeriodView};
-use super::{markdown, routes, PageJob};
+use super::{markdown, routes, Job, PageJob};
 use crate::model::common::Date;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use tera::Context;
 
-pub fn jobs(site: &Site) -> Vec<PageJob> {
-    let mut jobs = vec![home::home(site), home::org_tree(site)];
-    jobs.extend((0..site.orgs.orgs.len()).map(|ix| home::org_page(site, ix)));
-    jobs.extend(evaluation::targets_pages(site));
+pub fn jobs(site: &Site) -> Vec<Job<'_>> {
+    // Kinds of small pages are built side by side; reports and notices, the heavy pages, are left
+    // for the render stage to build as it renders them (see `Job`). Order does not matter: pages
+    // are keyed by path.
+    let kinds: [fn(&Site) -> Vec<PageJob>; 8] = [
+        |site| vec![home::home(site), home::org_tree(site)],
+        |site| (0..site.orgs.orgs.len()).into_par_iter().map(|ix| home::org_page(site, ix)).collect(),
+        evaluation::targets_pages,
+        evaluation::rectification_pages,
+        notices::comment_pages,
+        super::boards::jobs,
+        super::history::jobs,
+        free_pages,
+    ];
+    let mut jobs: Vec<Job> = kinds.par_iter().map(|kind| kind(site)).flatten_iter().map(Job::Ready).collect();
     jobs.extend(evaluation::report_pages(site));
-    jobs.extend(evaluation::rectification_pages(site));
     jobs.extend(notices::disclosure_pages(site));
-    jobs.extend(notices::comment_pages(site));
-    jobs.extend(super::boards::jobs(site));
-    jobs.extend(super::history::jobs(site));
-    jobs.extend(site.pages.iter().map(|p| {
-        let mut ctx = Context::new();
-        ctx.insert("body_html", &markdown::render(&p.value.body));
-        ctx.insert("check_code", p.check_code());
-        job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
-    }));
     jobs
+}
+
+fn free_pages(site: &Site) -> Vec<PageJob> {
+    site.pages
+        .iter()
+        .map(|p| {
+            let mut ctx = Context::new();
+            ctx.insert("body_html", &markdown::render(&p.value.body));
+            ctx.insert("check_code", p.check_code());
+            job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
+        })
+        .collect()
 }
 
 /// An org's short name for labels, empty when the org is unknown.

@@ -6,44 +6,40 @@ use crate::model::figures::CommentStats;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
 use crate::render::views::{comment_views, org_ref_by_id, OrgRef};
-use crate::render::{charts, markdown, routes, PageJob};
+use crate::render::{charts, markdown, routes, Job, PageJob};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use tera::Context;
 
-pub(super) fn disclosure_pages(site: &Site) -> Vec<PageJob> {
-    let mut jobs = Vec::new();
+pub(super) fn disclosure_pages(site: &Site) -> Vec<Job<'_>> {
     let all = newest_first(site.disclosures.iter());
-    let listing = |path: String, title: &str, items: Vec<&Record<Disclosure>>, heading: &str| {
-        let mut ctx = Context::new();
-        ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
-        ctx.insert("heading", heading);
-        ctx.insert(
-            "years",
-            &year_links(&site.disclosures.iter().map(|d| d.value.year).collect(), routes::disclosures_year),
-        );
-        let cats: Vec<serde_json::Value> = site
-            .config
-            .disclosure_categories
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| site.disclosures.iter().any(|d| &d.value.category == *c))
-            .map(|(i, c)| serde_json::json!({"title": c, "url": routes::disclosures_category(&routes::category_slug(c, i))}))
-            .collect();
-        ctx.insert("categories", &cats);
-        job(path, "disclosures/list.html", title, ctx)
-    };
-    jobs.push(listing(routes::disclosures(), "党务公开", all.clone(), "全部公开事项"));
+    // Every listing shows the same year and category links: computed once, not once per listing.
     let years: BTreeSet<i32> = site.disclosures.iter().map(|d| d.value.year).collect();
-    for y in years {
+    let used: BTreeSet<&str> = site.disclosures.iter().map(|d| d.value.category.as_str()).collect();
+    let cats: Vec<serde_json::Value> = site
+        .config
+        .disclosure_categories
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| used.contains(c.as_str()))
+        .map(
+            |(i, c)| serde_json::json!({"title": c, "url": routes::disclosures_category(&routes::category_slug(c, i))}),
+        )
+        .collect();
+    let year_links = year_links(&years, routes::disclosures_year);
+    // (path, title, items, heading) of every listing: the whole list, by year, category and org.
+    let mut listings: Vec<(String, String, Vec<&Record<Disclosure>>, String)> =
+        vec![(routes::disclosures(), "党务公开".into(), all.clone(), "全部公开事项".into())];
+    for &y in &years {
         let items = all.iter().copied().filter(|d| d.value.year == y).collect();
-        jobs.push(listing(routes::disclosures_year(y), &format!("{y}年党务公开"), items, &format!("{y}年")));
+        listings.push((routes::disclosures_year(y), format!("{y}年党务公开"), items, format!("{y}年")));
     }
     for (i, cat) in site.config.disclosure_categories.iter().enumerate() {
         let items: Vec<_> = all.iter().copied().filter(|d| &d.value.category == cat).collect();
         if !items.is_empty() {
             let path = routes::disclosures_category(&routes::category_slug(cat, i));
-            jobs.push(listing(path, &format!("党务公开·{cat}"), items, cat));
+            listings.push((path, format!("党务公开·{cat}"), items, cat.clone()));
         }
     }
     let orgs: BTreeMap<&str, Vec<&Record<Disclosure>>> = all.iter().fold(BTreeMap::new(), |mut m, d| {
@@ -52,11 +48,24 @@ pub(super) fn disclosure_pages(site: &Site) -> Vec<PageJob> {
     });
     for (org, items) in orgs {
         let name = org_ref_by_id(site, org).map(|o| o.short_name).unwrap_or_default();
-        jobs.push(listing(routes::disclosures_org(org), &format!("{name}党务公开"), items, &name));
+        listings.push((routes::disclosures_org(org), format!("{name}党务公开"), items, name));
     }
-    for d in &site.disclosures {
-        jobs.push(disclosure_page(site, d));
-    }
+    let links = Arc::new((year_links, cats));
+    let mut jobs: Vec<Job> = listings
+        .into_iter()
+        .map(|(path, title, items, heading)| {
+            let links = links.clone();
+            Job::later(move || {
+                let mut ctx = Context::new();
+                ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
+                ctx.insert("heading", &heading);
+                ctx.insert("years", &links.0);
+                ctx.insert("categories", &links.1);
+                job(path, "disclosures/list.html", &title, ctx)
+            })
+        })
+        .collect();
+    jobs.extend(site.disclosures.iter().map(|d| Job::later(move || disclosure_page(site, d))));
     jobs
 }
 

@@ -70,13 +70,15 @@ impl Rng {
 // ------------------------------------------------------------------------------------------- words
 
 const PLACES: [&str; 40] = [
-    "青石", "河口", "白沙", "桃源", "柳溪", "松林", "枫桥", "杏花", "梅岭", "竹园", "石门", "清泉", "长塘", "新安", "东湖",
-    "南山", "西岗", "北坪", "金桥", "银杏", "双河", "三里", "五里", "龙潭", "凤凰", "黄土", "红岩", "白马", "高坪", "兴隆",
-    "永安", "太平", "和平", "联合", "团结", "胜利", "光明", "向阳", "前进", "新华",
+    "青石", "河口", "白沙", "桃源", "柳溪", "松林", "枫桥", "杏花", "梅岭", "竹园", "石门", "清泉", "长塘", "新安",
+    "东湖", "南山", "西岗", "北坪", "金桥", "银杏", "双河", "三里", "五里", "龙潭", "凤凰", "黄土", "红岩", "白马",
+    "高坪", "兴隆", "永安", "太平", "和平", "联合", "团结", "胜利", "光明", "向阳", "前进", "新华",
 ];
 
-const SURNAMES: [&str; 20] =
-    ["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马", "罗"];
+const SURNAMES: [&str; 20] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何", "郭", "马",
+    "罗",
+];
 
 const CATEGORIES: [(&str, &str); 11] = [
     ("组织设置和分工", "zuzhi-shezhi"),
@@ -92,8 +94,16 @@ const CATEGORIES: [(&str, &str); 11] = [
     ("其他", "qita"),
 ];
 
-const TASKS: [&str; 8] =
-    ["理论武装工程", "组织覆盖工程", "素质提升工程", "阵地升级工程", "民心关爱工程", "示范带动工程", "基础保障工程", "清风廉洁工程"];
+const TASKS: [&str; 8] = [
+    "理论武装工程",
+    "组织覆盖工程",
+    "素质提升工程",
+    "阵地升级工程",
+    "民心关爱工程",
+    "示范带动工程",
+    "基础保障工程",
+    "清风廉洁工程",
+];
 const GOALS: [&str; 4] = ["组织建设有力", "党员作用突出", "工作实绩显著", "人民群众满意"];
 const CHANNELS: [&str; 6] = ["意见箱", "网站留言", "电话", "座谈会", "走访", "来信"];
 
@@ -206,7 +216,8 @@ fn org_tree(total: usize, rng: &mut Rng) -> Vec<Org> {
 /// A two-character place name; past 1,600 of them a numeral keeps names apart.
 fn place_name(i: usize) -> String {
     let n = PLACES.len();
-    let base = format!("{}{}", PLACES[i % n], PLACES[(i / n + i) % n].chars().next().unwrap_or('新'));
+    let second = PLACES[(i / n * 7 + i + 11) % n].chars().next().unwrap_or('新');
+    let base = format!("{}{second}", PLACES[i % n]);
     match i / (n * n) {
         0 => base,
         k => format!("{base}{}", NUMERALS[k % NUMERALS.len()]),
@@ -350,10 +361,19 @@ fn targets_file(o: &Org, orgs: &[Org], year: i32, rng: &mut Rng) -> String {
         let done = date(year, 9 + (k as u32 % 3), 10 + k as u32);
         let _ = writeln!(y, "  - id: t{}\n    task: {}\n    goal: {goal}", k + 1, TASKS[k % TASKS.len()]);
         let _ = writeln!(y, "    indicator: {}", &rng.pick(&SENTENCES).chars().take(14).collect::<String>());
-        let _ = writeln!(y, "    target: {{ text: 年内完成不少于{} 次, value: {}, unit: 次, compare: \">=\" }}", k + 2, k + 2);
+        let _ = writeln!(
+            y,
+            "    target: {{ text: 年内完成不少于{} 次, value: {}, unit: 次, compare: \">=\" }}",
+            k + 2,
+            k + 2
+        );
         let _ = writeln!(y, "    measures: [制定工作计划, 明确责任分工, 按月调度推进]");
         let _ = writeln!(y, "    responsible: 党组织书记\n    deadline: {}", date(year, 12, 31));
-        let _ = writeln!(y, "    progress:\n      - {{ as_of: {}, status: 推进中, value: 1, note: 按计划推进 }}", date(year, 6, 30));
+        let _ = writeln!(
+            y,
+            "    progress:\n      - {{ as_of: {}, status: 推进中, value: 1, note: 按计划推进 }}",
+            date(year, 6, 30)
+        );
         let _ = writeln!(y, "      - {{ as_of: {done}, status: 已完成, value: {} }}", k + 2);
         let _ = writeln!(y, "    final: {{ status: 已完成, completed_on: {done} }}");
     }
@@ -373,7 +393,11 @@ fn report_file(o: &Org, orgs: &[Org], year: i32, rect: Option<&str>, rng: &mut R
     let _ = writeln!(y, "published_on: {published}\nperiod: {{ from: {published}, to: {} }}", date(year + 1, 2, 12));
     let _ = writeln!(y, "approval: {}", approval(date(year + 1, 1, 19), "上级党委"));
     let _ = writeln!(y, "reporter: {{ name: {}, post: 党组织书记 }}", o.secretary);
-    let _ = writeln!(y, "meeting: {{ date: {}, host: {host}, form: 现场述职, participants: {issued} }}", date(year + 1, 1, 16));
+    let _ = writeln!(
+        y,
+        "meeting: {{ date: {}, host: {host}, form: 现场述职, participants: {issued} }}",
+        date(year + 1, 1, 16)
+    );
     let _ = writeln!(y, "evaluation:\n  ballots_issued: {issued}");
     let _ = writeln!(y, "  votes: {{ 满意: {yes}, 基本满意: {fair}, 不满意: {no}, 不了解: {unknown} }}");
     let _ = writeln!(y, "  grade: {grade}\n  graded_by: {host}\n  graded_on: {}", date(year + 1, 1, 18));
@@ -397,10 +421,19 @@ fn comments_file(o: &Org, year: i32, rng: &mut Rng) -> String {
     for k in 0..rng.range(3, 8) {
         let received = date(year, 1 + (k as u32 * 2) % 11, 3 + k as u32);
         let reply = received + Duration::days(rng.range(5, 40) as i64);
-        let _ = writeln!(y, "  - id: {year}-{:03}\n    received_on: {received}\n    channel: {}", k + 1, rng.pick(&CHANNELS));
+        let _ = writeln!(
+            y,
+            "  - id: {year}-{:03}\n    received_on: {received}\n    channel: {}",
+            k + 1,
+            rng.pick(&CHANNELS)
+        );
         let _ = writeln!(y, "    commenter: {{ name: {}明华, consent: false }}", rng.pick(&SURNAMES));
         let _ = writeln!(y, "    topic: 办事服务\n    text: {}。", rng.pick(&SENTENCES));
-        let _ = writeln!(y, "    rating: 基本满意\n    status: 已办结\n    acknowledged_on: {}", received + Duration::days(2));
+        let _ = writeln!(
+            y,
+            "    rating: 基本满意\n    status: 已办结\n    acknowledged_on: {}",
+            received + Duration::days(2)
+        );
         let _ = writeln!(y, "    reply: {{ on: {reply}, by: {}, text: 已按群众意见办理，并当面反馈。 }}", o.short);
         let _ = writeln!(y, "    closed_on: {}\n    followup: 满意", reply + Duration::days(3));
     }
@@ -428,8 +461,14 @@ fn generate(n: usize, out: &Path, hugo: Option<&Path>) -> Result<(), String> {
     for (year, cal) in CALENDARS {
         write(&c.join(format!("calendar/{year}.yaml")), cal)?;
     }
-    write(&c.join("pages/about.md"), "---\ntitle: 关于本站\norder: 1\n---\n本站是 gongshi 性能基准测试用的虚构站点。\n")?;
-    write(&c.join("pages/how-to-comment.md"), "---\ntitle: 如何留言\norder: 2\n---\n可通过意见箱、网站留言和电话留言。\n")?;
+    write(
+        &c.join("pages/about.md"),
+        "---\ntitle: 关于本站\norder: 1\n---\n本站是 gongshi 性能基准测试用的虚构站点。\n",
+    )?;
+    write(
+        &c.join("pages/how-to-comment.md"),
+        "---\ntitle: 如何留言\norder: 2\n---\n可通过意见箱、网站留言和电话留言。\n",
+    )?;
     let mut records = 2;
     for o in &orgs {
         write(&c.join(format!("rectifications/{}.yaml", o.id)), &rectifications_file(o))?;
