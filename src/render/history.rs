@@ -132,24 +132,32 @@ fn version_list(key: &str, h: &RecordHistory, title: &str) -> PageJob {
 
 #[derive(Serialize)]
 struct DiffLine {
-    /// `+` added, `-` removed, ` ` unchanged.
+    /// `+` added, `-` removed, ` ` unchanged, `…` unchanged lines left out.
     tag: &'static str,
     text: String,
 }
 
-/// Line diff of two versions' public text.
+/// Line diff of two versions' public text: the changed lines with two lines of context around
+/// them, and a `…` line where unchanged text is left out.
 fn diff(old: &str, new: &str) -> Vec<DiffLine> {
-    TextDiff::from_lines(old, new)
-        .iter_all_changes()
-        .map(|c| DiffLine {
-            tag: match c.tag() {
-                ChangeTag::Insert => "+",
-                ChangeTag::Delete => "-",
-                ChangeTag::Equal => " ",
-            },
-            text: c.value().trim_end_matches('\n').to_string(),
-        })
-        .collect()
+    let d = TextDiff::from_lines(old, new);
+    let mut out = Vec::new();
+    for (i, group) in d.grouped_ops(2).iter().enumerate() {
+        if i > 0 {
+            out.push(DiffLine { tag: "…", text: String::new() });
+        }
+        for op in group {
+            for c in d.iter_changes(op) {
+                let tag = match c.tag() {
+                    ChangeTag::Insert => "+",
+                    ChangeTag::Delete => "-",
+                    ChangeTag::Equal => " ",
+                };
+                out.push(DiffLine { tag, text: c.value().trim_end_matches('\n').to_string() });
+            }
+        }
+    }
+    out
 }
 
 fn version_page(key: &str, v: &Version, previous: Option<&Version>, title: &str) -> PageJob {
@@ -175,6 +183,9 @@ mod tests {
         let d = diff("a\nb\nc\n", "a\nB\nc\n");
         let tags: String = d.iter().map(|l| l.tag).collect();
         assert_eq!(tags, " -+ ");
+        let far = diff("1\n2\n3\n4\n5\n6\n7\n8\n9\n", "1\nX\n3\n4\n5\n6\n7\nY\n9\n");
+        let tags: String = far.iter().map(|l| l.tag).collect();
+        assert_eq!(tags, " -+  …  -+ ", "unchanged lines far from a change are left out");
         assert_eq!(d[1].text, "b");
         assert_eq!(d[2].text, "B");
     }
