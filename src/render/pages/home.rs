@@ -13,36 +13,29 @@ use tera::Context;
 /// Every record now within its 公示期.
 fn notices(site: &Site) -> Vec<Listed> {
     let today = site.today;
+    // A target file or report in its 公示期, as a list line.
+    let active = |title: &str, url: String, org: &str, kind: &'static str, published_on, period| {
+        let period = period_view(period, today).filter(|p| p.active)?;
+        let org = org_ref_by_id(site, org);
+        Some(Listed {
+            title: title.to_string(),
+            url,
+            org,
+            kind,
+            category: None,
+            published_on,
+            period: Some(period),
+            withdrawn: false,
+        })
+    };
     let mut out: Vec<Listed> = Vec::new();
-    for t in site.targets.iter().filter(|t| t.value.withdrawn.is_none()) {
-        let p = period_view(t.value.period.as_ref(), today);
-        if p.as_ref().is_some_and(|p| p.active) {
-            out.push(Listed {
-                title: t.value.title.clone(),
-                url: routes::targets(t.value.year, t.value.org.as_str()),
-                org: org_ref_by_id(site, t.value.org.as_str()),
-                kind: "年度目标",
-                category: None,
-                published_on: t.value.published_on,
-                period: p,
-                withdrawn: false,
-            });
-        }
+    for t in site.targets.iter().map(|t| &t.value).filter(|t| t.withdrawn.is_none()) {
+        let url = routes::targets(t.year, t.org.as_str());
+        out.extend(active(&t.title, url, t.org.as_str(), "年度目标", t.published_on, t.period.as_ref()));
     }
-    for r in site.reports.iter().filter(|r| r.value.withdrawn.is_none()) {
-        let p = period_view(r.value.period.as_ref(), today);
-        if p.as_ref().is_some_and(|p| p.active) {
-            out.push(Listed {
-                title: r.value.title.clone(),
-                url: routes::report(r.value.year, r.value.org.as_str()),
-                org: org_ref_by_id(site, r.value.org.as_str()),
-                kind: "述职评议",
-                category: None,
-                published_on: r.value.published_on,
-                period: p,
-                withdrawn: false,
-            });
-        }
+    for r in site.reports.iter().map(|r| &r.value).filter(|r| r.withdrawn.is_none()) {
+        let url = routes::report(r.year, r.org.as_str());
+        out.extend(active(&r.title, url, r.org.as_str(), "述职评议", r.published_on, r.period.as_ref()));
     }
     for d in newest_first(site.disclosures.iter().filter(|d| d.value.withdrawn.is_none())) {
         let l = listed_disclosure(site, d);
