@@ -395,7 +395,8 @@ fn boards_show_what_print_md_asks_and_link_into_the_site() {
     for expected in [
         "河兴村党支部党务公开栏",
         "中共清溪县城关镇河兴村支部委员会",
-        "预览版 · 生成于 2026年3月31日",
+        // The sample is released: its boards carry the release, not a preview line.
+        "第3版 · 2026年3月31日",
         "河兴村党支部关于确定入党积极分子的公示",
         "公示期：2026年3月26日 至 2026年4月3日（公示中）",
         "监督电话：0000-7654301",
