@@ -80,32 +80,9 @@ const SURNAMES: [&str; 20] = [
     "罗",
 ];
 
-const CATEGORIES: [(&str, &str); 11] = [
-    ("组织设置和分工", "zuzhi-shezhi"),
-    ("学习贯彻决策部署", "xuexi-guanche"),
-    ("组织生活", "zuzhi-shenghuo"),
-    ("换届选举", "huanjie-xuanju"),
-    ("发展党员", "fazhan-dangyuan"),
-    ("党员民主评议", "minzhu-pingyi"),
-    ("党费收缴使用管理", "dangfei"),
-    ("年度目标及完成情况", "niandu-mubiao"),
-    ("联系服务群众", "fuwu-qunzhong"),
-    ("党风廉政", "dangfeng-lianzheng"),
-    ("其他", "qita"),
-];
-
-const TASKS: [&str; 8] = [
-    "理论武装工程",
-    "组织覆盖工程",
-    "素质提升工程",
-    "阵地升级工程",
-    "民心关爱工程",
-    "示范带动工程",
-    "基础保障工程",
-    "清风廉洁工程",
-];
-const GOALS: [&str; 4] = ["组织建设有力", "党员作用突出", "工作实绩显著", "人民群众满意"];
-const CHANNELS: [&str; 6] = ["意见箱", "网站留言", "电话", "座谈会", "走访", "来信"];
+// The default lists of site.yaml, and category slugs as routes makes them: one spelling of each.
+use gongshi::config::{DEFAULT_CATEGORIES as CATEGORIES, DEFAULT_CHANNELS as CHANNELS};
+use gongshi::config::{DEFAULT_GOALS as GOALS, DEFAULT_TASKS as TASKS};
 
 const SENTENCES: [&str; 32] = [
     "支部委员会认真落实“三会一课”制度，按月召开支部党员大会，按季度讲党课，做到有计划、有记录、有检查",
@@ -308,7 +285,8 @@ fn disclosure(i: usize, count: usize, orgs: &[Org], rng: &mut Rng) -> Disclosure
     // Spread over two years: 2024-01-08 .. 2025-12-20.
     let span = (date(2025, 12, 20) - date(2024, 1, 8)).num_days();
     let published = date(2024, 1, 8) + Duration::days(span * i as i64 / count.max(1) as i64);
-    let (category, cat_slug) = CATEGORIES[rng.range(0, CATEGORIES.len() - 1)];
+    let index = rng.range(0, CATEGORIES.len() - 1);
+    let (category, cat_slug) = (CATEGORIES[index], gongshi::render::routes::category_slug(CATEGORIES[index], index));
     let title = format!("{}关于{}的公示（{}）", orgs[org].short, category, cn(published));
     let body = body(rng, &orgs[org].name, published);
     Disclosure {

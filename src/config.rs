@@ -155,41 +155,48 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+/// The lists of content-format.md's site.yaml example, used when site.yaml leaves them out.
+pub const DEFAULT_CHANNELS: [&str; 6] = ["意见箱", "网站留言", "电话", "座谈会", "走访", "来信"];
+/// 八大任务.
+pub const DEFAULT_TASKS: [&str; 8] = [
+    "理论武装工程",
+    "组织覆盖工程",
+    "素质提升工程",
+    "阵地升级工程",
+    "民心关爱工程",
+    "示范带动工程",
+    "基础保障工程",
+    "清风廉洁工程",
+];
+pub const DEFAULT_GOALS: [&str; 4] = ["组织建设有力", "党员作用突出", "工作实绩显著", "人民群众满意"];
+pub const DEFAULT_CATEGORIES: [&str; 11] = [
+    "组织设置和分工",
+    "学习贯彻决策部署",
+    "组织生活",
+    "换届选举",
+    "发展党员",
+    "党员民主评议",
+    "党费收缴使用管理",
+    "年度目标及完成情况",
+    "联系服务群众",
+    "党风廉政",
+    "其他",
+];
+
 fn default_channels() -> Vec<String> {
-    strings(&["意见箱", "网站留言", "电话", "座谈会", "走访", "来信"])
+    strings(&DEFAULT_CHANNELS)
 }
 
 fn default_tasks() -> Vec<String> {
-    strings(&[
-        "理论武装工程",
-        "组织覆盖工程",
-        "素质提升工程",
-        "阵地升级工程",
-        "民心关爱工程",
-        "示范带动工程",
-        "基础保障工程",
-        "清风廉洁工程",
-    ])
+    strings(&DEFAULT_TASKS)
 }
 
 fn default_goals() -> Vec<String> {
-    strings(&["组织建设有力", "党员作用突出", "工作实绩显著", "人民群众满意"])
+    strings(&DEFAULT_GOALS)
 }
 
 fn default_categories() -> Vec<String> {
-    strings(&[
-        "组织设置和分工",
-        "学习贯彻决策部署",
-        "组织生活",
-        "换届选举",
-        "发展党员",
-        "党员民主评议",
-        "党费收缴使用管理",
-        "年度目标及完成情况",
-        "联系服务群众",
-        "党风廉政",
-        "其他",
-    ])
+    strings(&DEFAULT_CATEGORIES)
 }
 
 fn default_theme() -> String {
