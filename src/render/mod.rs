@@ -4,6 +4,7 @@
 
 pub mod boards;
 pub mod charts;
+pub mod chrome;
 pub mod data;
 pub mod feed;
 pub mod history;
@@ -192,7 +193,7 @@ pub fn render_cached(
     let tera = cache.tera.as_ref().expect("set above");
     let previous = std::mem::take(&mut cache.pages);
     let keep = cache.keep;
-    let common = views::Common::new(site, build);
+    let common = chrome::Common::new(site, build);
     // The search index and the open data do not depend on the pages: built alongside them.
     let (rendered, (index, data)) = rayon::join(
         || {
@@ -243,7 +244,7 @@ type Rendered = (String, u64, std::sync::Arc<Vec<u8>>, bool);
 fn render_pages(
     jobs: Vec<Job>,
     tera: &Tera,
-    common: &views::Common,
+    common: &chrome::Common,
     previous: &HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>,
     keep: bool,
     progress: &Progress,
@@ -253,7 +254,7 @@ fn render_pages(
         .map(|job| {
             let job = job.into_page();
             let mut ctx = job.context;
-            common.fill(&mut ctx, &job.path, &job.title);
+            common.fill(tera, &mut ctx, &job.path, &job.title)?;
             // Hashing the data costs a serialization; only worth it when pages are kept for next time.
             let (ctx, key) = match keep {
                 true => {

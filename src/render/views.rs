@@ -2,7 +2,7 @@
 //! Comment views mask the commenter and never carry a contact; records carry their URLs, figures
 //! and check codes. Never renders and never makes URLs itself (routes does).
 
-use super::{routes, BuildInfo};
+use super::routes;
 use crate::model::common::{Date, Period};
 use crate::model::figures::CommentFig;
 use crate::model::org::OrgIx;
@@ -11,13 +11,7 @@ use crate::model::{Record, Site};
 use crate::validate::privacy::mask_name;
 use serde::Serialize;
 
-/// What every page shows: the site's identity, navigation, the build and release.
-pub struct Common {
-    site: SiteView,
-    build: BuildInfo,
-    nav: Vec<NavItem>,
-}
-
+/// The site's identity and contact, as the header and footer show it.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
     pub title: String,
@@ -30,63 +24,20 @@ pub struct SiteView {
     pub psb: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct NavItem {
-    pub title: String,
-    pub url: String,
-}
-
-impl Common {
-    pub fn new(site: &Site, build: &BuildInfo) -> Common {
+impl SiteView {
+    pub fn of(site: &Site) -> SiteView {
         let c = &site.config;
-        let mut nav = vec![
-            nav_item("首页", routes::home()),
-            nav_item("组织架构", routes::orgs()),
-            nav_item("党务公开", routes::disclosures()),
-        ];
-        if let Some(y) = site.targets.iter().map(|t| t.value.year).max() {
-            nav.push(nav_item("年度目标", routes::targets_year(y)));
-        }
-        if let Some(y) = site.reports.iter().map(|r| r.value.year).max() {
-            nav.push(nav_item("述职评议", routes::reports_year(y)));
-        }
-        nav.push(nav_item("群众评说", routes::comments()));
-        nav.push(nav_item("公示栏", routes::boards()));
-        if !site.history.releases.is_empty() {
-            nav.push(nav_item("版本记录", routes::releases()));
-        }
-        let mut pages: Vec<&Record<crate::model::records::Page>> = site.pages.iter().collect();
-        pages.sort_by_key(|p| (p.value.order.unwrap_or(i32::MAX), p.value.slug.clone()));
-        nav.extend(pages.iter().map(|p| nav_item(&p.value.title, routes::page(&p.value.slug))));
-        Common {
-            site: SiteView {
-                title: c.title.clone(),
-                owner: c.owner.clone(),
-                phone: c.contact.phone.as_ref().map(|p| p.0.clone()),
-                address: c.contact.address.clone(),
-                email: c.contact.email.clone(),
-                site_code: c.footer.site_code.as_ref().map(|s| s.0.clone()),
-                icp: c.footer.icp.clone(),
-                psb: c.footer.psb.clone(),
-            },
-            build: build.clone(),
-            nav,
+        SiteView {
+            title: c.title.clone(),
+            owner: c.owner.clone(),
+            phone: c.contact.phone.as_ref().map(|p| p.0.clone()),
+            address: c.contact.address.clone(),
+            email: c.contact.email.clone(),
+            site_code: c.footer.site_code.as_ref().map(|s| s.0.clone()),
+            icp: c.footer.icp.clone(),
+            psb: c.footer.psb.clone(),
         }
     }
-
-    /// Adds the shared variables to a page's context.
-    pub fn fill(&self, ctx: &mut tera::Context, path: &str, title: &str) {
-        ctx.insert("site", &self.site);
-        ctx.insert("build", &self.build);
-        ctx.insert("nav", &self.nav);
-        ctx.insert("root", &routes::root_prefix(path));
-        ctx.insert("page_path", path);
-        ctx.insert("page_title", title);
-    }
-}
-
-fn nav_item(title: &str, url: String) -> NavItem {
-    NavItem { title: title.to_string(), url }
 }
 
 /// An org as lists and links show it.
