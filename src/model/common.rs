@@ -6,18 +6,28 @@ use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
 /// A calendar date written `YYYY-MM-DD` in content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(transparent)]
+///
+/// Parsed and printed by hand for plain digits: dates are read and written hundreds of thousands of
+/// times in a big build, and chrono's format strings are parsed anew on every call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date(pub NaiveDate);
 
 impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
+        let b = s.as_bytes();
         // chrono accepts a few lenient forms; insist on exactly YYYY-MM-DD.
-        if s.len() != 10 || s.as_bytes()[4] != b'-' || s.as_bytes()[7] != b'-' {
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date)
+        let digits = |r: std::ops::Range<usize>| {
+            b[r].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+        };
+        match (digits(0..4), digits(5..7), digits(8..10)) {
+            (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).map(Date),
+            // Anything but plain digits: whatever chrono makes of it, as before.
+            _ => NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().map(Date),
+        }
     }
     pub fn year(self) -> i32 {
         self.0.year()
@@ -34,7 +44,19 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        let (y, m, d) = (self.0.year(), self.0.month(), self.0.day());
+        if (0..=9999).contains(&y) {
+            write!(f, "{y:04}-{m:02}-{d:02}")
+        } else {
+            write!(f, "{}", self.0.format("%Y-%m-%d"))
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, as chrono writes a date.
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
     }
 }
 
@@ -229,6 +251,22 @@ mod tests {
         assert!(Date::parse("2025-3-6").is_none());
         assert!(Date::parse("2025-02-30").is_none());
         assert_eq!(d.days_until(Date::parse("2025-03-16").unwrap()), 10);
+    }
+
+    #[test]
+    fn the_hand_written_date_paths_agree_with_chrono() {
+        for text in ["2025-03-06", "0001-01-01", "9999-12-31", "2024-02-29", "2025-02-29", "2025-13-01", "2025-00-10"] {
+            let chrono = NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+            assert_eq!(Date::parse(text).map(|d| d.0), chrono, "{text}");
+            if let Some(d) = chrono {
+                let ours = Date(d);
+                assert_eq!(ours.to_string(), d.format("%Y-%m-%d").to_string());
+                assert_eq!(serde_json::to_string(&ours).unwrap(), serde_json::to_string(&d).unwrap());
+            }
+        }
+        for odd in ["+025-03-06", "2025-0a-06", "２０２５-03-06"] {
+            assert_eq!(Date::parse(odd).map(|d| d.0), NaiveDate::parse_from_str(odd, "%Y-%m-%d").ok(), "{odd}");
+        }
     }
 
     #[test]
