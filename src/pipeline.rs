@@ -248,12 +248,16 @@ pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
         files: Default::default(),
     };
     let working = release::working_sources(&site);
-    site.history = release::history(site.today, &ledger, Some(&entry), &current, &working)?;
+    let history = release::history(site.today, &ledger, Some(&entry), &current, &working)?;
+    // The sources go into the object store once the site has rendered.
+    let sources: Vec<(&str, String)> =
+        current.iter().map(|c| (c.digest.as_str(), working[c.digest.as_str()].to_string())).collect();
+    site.history = history;
     let mut output = render_with(opts, &site, Some((number, site.today)), &mut render::RenderCache::default())?;
     entry.files = verify::digests(&output.files);
     output.insert(verify::MANIFEST.to_string(), entry.to_bytes());
-    for c in &current {
-        ledger.store_object(&c.digest, &working[&c.digest])?;
+    for (digest, source) in &sources {
+        ledger.store_object(digest, source)?;
     }
     ledger.append(&entry)?;
     write::write_atomically(&output, &opts.out)?;

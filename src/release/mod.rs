@@ -61,18 +61,16 @@ pub fn matches(latest: Option<&Entry>, current: &[Current]) -> bool {
         && current.iter().all(|c| latest.records.get(&c.key).is_some_and(|r| r.digest == c.digest))
 }
 
-/// The sources of the working copy, by digest, for versions not yet in the object store.
-pub fn working_sources(site: &Site) -> BTreeMap<String, String> {
+/// The sources of the working copy, by digest, for versions not yet in the object store. Borrowed:
+/// at 10,000 records a copy would be every byte of content again.
+pub fn working_sources(site: &Site) -> BTreeMap<&str, &str> {
     let mut m = BTreeMap::new();
-    let mut add = |d: &str, s: &str| {
-        m.insert(d.to_string(), s.to_string());
-    };
-    site.targets.iter().for_each(|r| add(&r.digest, &r.source));
-    site.reports.iter().for_each(|r| add(&r.digest, &r.source));
-    site.disclosures.iter().for_each(|r| add(&r.digest, &r.source));
-    site.rectifications.iter().for_each(|r| add(&r.digest, &r.source));
-    site.comments.iter().for_each(|r| add(&r.digest, &r.source));
-    site.pages.iter().for_each(|r| add(&r.digest, &r.source));
+    m.extend(site.targets.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.reports.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.disclosures.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.rectifications.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.comments.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.pages.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
     m
 }
 
@@ -83,7 +81,7 @@ pub fn history(
     ledger: &Ledger,
     pending: Option<&Entry>,
     current: &[Current],
-    working: &BTreeMap<String, String>,
+    working: &BTreeMap<&str, &str>,
 ) -> Result<History> {
     let entries: Vec<&Entry> = ledger.entries.iter().map(|s| &s.entry).chain(pending).collect();
     let releases = entries.iter().map(|e| summary(e)).collect();
@@ -95,9 +93,9 @@ pub fn history(
             if h.versions.last().is_some_and(|v| v.digest == r.digest) {
                 continue;
             }
-            let source = match working.get(&r.digest) {
-                Some(s) => s.clone(),
-                None => ledger.object(&r.digest)?,
+            let source = match working.get(r.digest.as_str()) {
+                Some(s) => std::borrow::Cow::Borrowed(*s),
+                None => std::borrow::Cow::Owned(ledger.object(&r.digest)?),
             };
             h.versions.push(Version {
                 number: h.versions.len() as u32 + 1,
