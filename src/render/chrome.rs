@@ -60,7 +60,7 @@ impl Common {
         let key = ChromeKey {
             root: routes::root_prefix(path),
             current: self.nav.iter().position(|n| n.url == path),
-            search: !ctx.get(NO_HEADER_SEARCH).is_some_and(|v| v.as_bool() == Some(true)),
+            search: ctx.get(NO_HEADER_SEARCH).is_none_or(|v| v.as_bool() != Some(true)),
         };
         let chrome = self.chrome(tera, key.clone(), path)?;
         ctx.insert("site", &self.site);
