@@ -3,12 +3,12 @@
 //! `#fragment` to an `id` on that page). External links are collected, never fetched. Works on the
 //! in-memory `Output`; never reads or writes disk.
 
+mod scan;
+
 use crate::render::Output;
 use rayon::prelude::*;
-use regex::Regex;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::OnceLock;
 
 /// A link that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,113 +24,145 @@ pub struct LinkReport {
     pub checked: usize,
 }
 
-fn attr_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\s(?:href|src|action)\s*=\s*"([^"]*)""#).expect("valid regex"))
-}
-
-fn id_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r#"\bid\s*=\s*"([^"]*)""#).expect("valid regex"))
-}
-
 /// Checks every link of every HTML page in `out`. Pages are scanned in parallel and borrowed, not
-/// copied: at 10,000 records the pages are a few hundred megabytes.
+/// copied or even validated as UTF-8: at 10,000 records the pages are over a hundred megabytes.
+/// A link is resolved as soon as it is found; one with a `#fragment` into a page waits until every
+/// page's ids are known.
 pub fn check(out: &Output) -> LinkReport {
-    let pages: Vec<(&str, Cow<str>)> = out
-        .files
-        .iter()
-        .filter(|(k, _)| k.ends_with(".html"))
-        .map(|(k, v)| (k.as_str(), String::from_utf8_lossy(v)))
-        .collect();
-    let ids: HashMap<&str, HashSet<String>> = pages
-        .par_iter()
-        .map(|(page, html)| (*page, id_re().captures_iter(html).map(|c| unescape(&c[1]).into_owned()).collect()))
-        .collect();
-    let site = Site { files: out.files.keys().map(String::as_str).collect(), ids };
-    let per_page: Vec<LinkReport> = pages.par_iter().map(|(page, html)| site.check_page(page, html)).collect();
+    let files: HashSet<&str> = out.files.keys().map(String::as_str).collect();
+    let pages: Vec<Page> =
+        out.files.par_iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| Page::check(&files, k, v)).collect();
+    let ids: HashMap<&str, &[Cow<str>]> = pages.iter().map(|p| (p.path, p.ids.as_slice())).collect();
     let mut report = LinkReport::default();
-    for r in per_page {
-        report.broken.extend(r.broken);
-        report.external.extend(r.external);
-        report.checked += r.checked;
+    let mut target = String::new();
+    for page in &pages {
+        for raw in &page.with_fragment {
+            let found = matches!(target_of(&files, page.path, raw, &mut target),
+                Some(Some(fragment)) if ids.get(target.as_str()).is_some_and(|ids| has_id(ids, fragment)));
+            if !found {
+                report.broken.push(BrokenLink { page: page.path.to_string(), target: raw.to_string() });
+            }
+        }
+    }
+    for page in pages {
+        report.broken.extend(page.report.broken);
+        report.external.extend(page.report.external);
+        report.checked += page.report.checked;
     }
     report.broken.sort();
     report.broken.dedup();
     report
 }
 
-/// What links resolve against: every output file, and the ids of every page.
-struct Site<'a> {
-    files: HashSet<&'a str>,
-    ids: HashMap<&'a str, HashSet<String>>,
+/// One page after the first pass.
+struct Page<'a> {
+    path: &'a str,
+    /// Its ids, sorted.
+    ids: Vec<Cow<'a, str>>,
+    /// Its external links, broken links and count, fragments aside.
+    report: LinkReport,
+    /// Its links to an existing page with a `#fragment`, to look up among that page's ids.
+    with_fragment: Vec<Cow<'a, str>>,
 }
 
-impl Site<'_> {
-    fn check_page(&self, page: &str, html: &str) -> LinkReport {
+impl<'a> Page<'a> {
+    fn check(files: &HashSet<&str>, path: &'a str, html: &'a [u8]) -> Page<'a> {
         let mut report = LinkReport::default();
-        for cap in attr_re().captures_iter(html) {
-            let raw = unescape(&cap[1]);
+        let mut with_fragment = Vec::new();
+        // One buffer for every target of the page: resolving allocates nothing.
+        let mut target = String::new();
+        let ids = scan::scan(html, |raw| {
             report.checked += 1;
-            if raw.contains(':') || raw.starts_with("//") {
+            if has(&raw, b':') || raw.starts_with("//") {
                 report.external.insert(raw.into_owned());
-                continue;
+                return;
             }
-            if !self.resolves(page, &raw) {
-                report.broken.push(BrokenLink { page: page.to_string(), target: raw.into_owned() });
+            match target_of(files, path, &raw, &mut target) {
+                None => report.broken.push(BrokenLink { page: path.to_string(), target: raw.into_owned() }),
+                Some(None) => {}
+                Some(Some(_)) => with_fragment.push(raw),
             }
-        }
-        report
-    }
-
-    fn resolves(&self, page: &str, link: &str) -> bool {
-        let (path, fragment) = match link.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (link, None),
-        };
-        let path = path.split('?').next().unwrap_or("");
-        let target = if path.is_empty() { Some(page.to_string()) } else { join(page, path) };
-        let Some(target) = target else { return false };
-        let target = if target.is_empty() || target.ends_with('/') { format!("{target}index.html") } else { target };
-        if !self.files.contains(target.as_str()) {
-            return false;
-        }
-        match fragment.filter(|f| !f.is_empty()) {
-            Some(f) if target.ends_with(".html") => self.ids.get(target.as_str()).is_some_and(|set| set.contains(f)),
-            _ => true,
-        }
+        });
+        Page { path, ids, report, with_fragment }
     }
 }
 
-/// The few entities the templates' escaping puts into URLs; most links have none and are borrowed.
-fn unescape(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
-        return Cow::Borrowed(s);
+/// Resolves `link` from `page` into `target`: `None` if no file of the output is there, else the
+/// `#fragment` still to find when the target is a page and the link names one.
+fn target_of<'l>(files: &HashSet<&str>, page: &str, link: &'l str, target: &mut String) -> Option<Option<&'l str>> {
+    let (path, fragment) = match memchr::memchr(b'#', link.as_bytes()) {
+        Some(i) => (&link[..i], Some(&link[i + 1..])),
+        None => (link, None),
+    };
+    let path = memchr::memchr(b'?', path.as_bytes()).map_or(path, |i| &path[..i]);
+    target.clear();
+    if path.is_empty() {
+        target.push_str(page);
+    } else if !join(page, path, target) {
+        return None;
     }
-    Cow::Owned(s.replace("&amp;", "&").replace("&#x2F;", "/").replace("&#x27;", "'").replace("&quot;", "\""))
+    if target.is_empty() || target.ends_with('/') {
+        target.push_str("index.html");
+    }
+    if !files.contains(target.as_str()) {
+        return None;
+    }
+    Some(fragment.filter(|f| !f.is_empty() && target.ends_with(".html")))
 }
 
-/// Resolves `link` relative to the directory of `page`; `None` if it climbs above the root.
-fn join(page: &str, link: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page.split('/').collect();
-    parts.pop();
-    if link.starts_with('/') {
-        parts.clear();
+/// `id` is among the sorted `ids`.
+fn has_id(ids: &[Cow<str>], id: &str) -> bool {
+    ids.binary_search_by(|probe| (**probe).cmp(id)).is_ok()
+}
+
+/// `s` holds the ASCII byte `b`. (Links are short: a plain loop beats a searcher's set-up.)
+fn has(s: &str, b: u8) -> bool {
+    s.bytes().any(|c| c == b)
+}
+
+/// Resolves `link` relative to the directory of `page` into `joined` (empty on entry); `false` if
+/// it climbs above the root. `joined` holds the path's segments joined by `/`; `depth` counts them.
+fn join(page: &str, link: &str, joined: &mut String) -> bool {
+    let mut depth = 0;
+    if let Some(slash) = page.bytes().rposition(|b| b == b'/').filter(|_| !link.starts_with('/')) {
+        joined.push_str(&page[..slash]);
+        depth = 1 + page[..slash].bytes().filter(|&b| b == b'/').count();
     }
-    for seg in link.split('/') {
+    for seg in segments(link) {
         match seg {
             "" | "." => {}
             ".." => {
-                parts.pop()?;
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+                let last = joined.bytes().rposition(|b| b == b'/');
+                joined.truncate(last.unwrap_or(0));
             }
-            s => parts.push(s),
+            s => {
+                if depth > 0 {
+                    joined.push('/');
+                }
+                joined.push_str(s);
+                depth += 1;
+            }
         }
     }
-    let mut joined = parts.join("/");
     if link.ends_with('/') {
         joined.push('/');
     }
-    Some(joined)
+    true
+}
+
+/// `link.split('/')`, by a plain loop over the bytes.
+fn segments(link: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let ends = link.bytes().enumerate().filter(|&(_, b)| b == b'/').map(|(i, _)| i).chain([link.len()]);
+    ends.map(move |end| {
+        let seg = &link[start..end];
+        start = end + 1;
+        seg
+    })
 }
 
 #[cfg(test)]
@@ -169,9 +201,48 @@ mod tests {
         assert!(r.external.contains("https://e.cn/"));
     }
 
+    fn joined(page: &str, link: &str) -> Option<String> {
+        let mut out = String::new();
+        join(page, link, &mut out).then_some(out)
+    }
+
     #[test]
     fn links_above_the_root_are_broken() {
-        assert_eq!(join("a/index.html", "../../x.html"), None);
-        assert_eq!(join("a/b/index.html", "../c/index.html"), Some("a/c/index.html".into()));
+        assert_eq!(joined("a/index.html", "../../x.html"), None);
+        assert_eq!(joined("a/b/index.html", "../c/index.html"), Some("a/c/index.html".into()));
+    }
+
+    /// The joining of segments this replaces: a list of the page's folders, pushed and popped.
+    fn joined_by_list(page: &str, link: &str) -> Option<String> {
+        let mut parts: Vec<&str> = page.split('/').collect();
+        parts.pop();
+        if link.starts_with('/') {
+            parts.clear();
+        }
+        for seg in link.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    parts.pop()?;
+                }
+                s => parts.push(s),
+            }
+        }
+        let mut joined = parts.join("/");
+        if link.ends_with('/') {
+            joined.push('/');
+        }
+        Some(joined)
+    }
+
+    #[test]
+    fn joins_as_a_list_of_segments_would() {
+        let pages = ["index.html", "a/index.html", "a/b/c.html", "a//b/index.html", "/x.html", "a/"];
+        let links = ["x.html", "../x", "../../y/", "/abs/z.html", "./.././q", "..", "../", "a/../../b", "//", "."];
+        for page in pages {
+            for link in links {
+                assert_eq!(joined(page, link), joined_by_list(page, link), "{page} + {link}");
+            }
+        }
     }
 }

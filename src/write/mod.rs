@@ -2,9 +2,10 @@
 //! then swaps it into place atomically (renameat2 RENAME_EXCHANGE where the OS has it), so a failed
 //! or killed build leaves the previous site complete. Never renders anything.
 
+mod tree;
+
 use crate::error::{Error, Result};
 use crate::render::Output;
-use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -37,30 +38,17 @@ fn clean_leftovers(parent: &Path, name: &str) {
     for e in entries.flatten() {
         let file = e.file_name().to_string_lossy().to_string();
         if prefixes.iter().any(|p| file.starts_with(p.as_str())) {
-            let _ = fs::remove_dir_all(e.path());
+            let _ = tree::remove(&e.path());
         }
     }
 }
 
 fn write_tree(output: &Output, staging: &Path) -> Result<()> {
     if staging.exists() {
-        fs::remove_dir_all(staging).map_err(|e| Error::write(staging, e))?;
+        tree::remove(staging).map_err(|e| Error::write(staging, e))?;
     }
     fs::create_dir_all(staging).map_err(|e| Error::write(staging, e))?;
-    // Most pages sit in a folder of their own: each writer makes its folder when the first write
-    // into it finds none, so folders are made in parallel too and nothing is looked up twice.
-    output.files.par_iter().try_for_each(|(rel, bytes)| {
-        let path = staging.join(rel);
-        match fs::write(&path, bytes) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let dir = path.parent().unwrap_or(staging);
-                fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-                fs::write(&path, bytes)
-            }
-            done => done,
-        }
-        .map_err(|e| Error::write(&path, e))
-    })
+    tree::write(&output.files, staging).map_err(|(rel, e)| Error::write(staging.join(rel), e))
 }
 
 fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {
@@ -69,7 +57,7 @@ fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {
     }
     if exchange(staging, out_dir).is_ok() {
         // `staging` now holds the previous site.
-        let _ = fs::remove_dir_all(staging);
+        let _ = tree::remove(staging);
         return Ok(());
     }
     // No atomic exchange here: two renames, with the old site kept until the new one is in place.
@@ -78,7 +66,7 @@ fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {
     let retired = parent.join(format!(".{name}.old-{}", std::process::id()));
     fs::rename(out_dir, &retired).map_err(|e| Error::write(out_dir, e))?;
     fs::rename(staging, out_dir).map_err(|e| Error::write(out_dir, e))?;
-    let _ = fs::remove_dir_all(&retired);
+    let _ = tree::remove(&retired);
     Ok(())
 }
 
