@@ -118,8 +118,16 @@ fn demote_headings(ev: pulldown_cmark::Event<'_>) -> pulldown_cmark::Event<'_> {
 
 /// Plain text of Markdown, for search and feeds.
 pub fn plain_text(md: &str) -> String {
-    use pulldown_cmark::Event;
     let mut out = String::with_capacity(md.len());
+    push_plain_text(md, &mut out);
+    out.trim().to_string()
+}
+
+/// Appends the plain text of Markdown to `out` (untrimmed: it may start or end with a space), for
+/// the search index, which builds a document's text in one buffer.
+pub fn push_plain_text(md: &str, out: &mut String) {
+    use pulldown_cmark::Event;
+    out.reserve(md.len());
     for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
@@ -129,7 +137,6 @@ pub fn plain_text(md: &str) -> String {
             _ => {}
         }
     }
-    out.trim().to_string()
 }
 
 #[cfg(test)]

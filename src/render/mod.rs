@@ -230,7 +230,7 @@ pub fn render_cached(
         out.insert(routes::asset(name), bytes.to_vec());
     }
     out.files.extend(data?.files);
-    out.insert(routes::search_index(), index);
+    out.files.extend(index);
     feed::write_all(site, &mut out);
     copy_attachments(site, attachments_dir, &mut out)?;
     Ok(out)

@@ -71,9 +71,17 @@ pub fn board(org: &str) -> String {
 pub fn search() -> String {
     "search/index.html".into()
 }
-/// The search index, a script (not JSON) so that `<script src>` loads it from `file://`.
+/// The search index's entry, a script (not JSON) so that `<script src>` loads it from `file://`.
 pub fn search_index() -> String {
     "search/index.js".into()
+}
+/// Term shard `n` of the search index (search.js makes the same path).
+pub fn search_terms(n: usize) -> String {
+    format!("search/t/{n}.js")
+}
+/// Document chunk `n` of the search index (search.js makes the same path).
+pub fn search_docs(n: usize) -> String {
+    format!("search/d/{n}.js")
 }
 /// A published comment on its org's comments page.
 pub fn comment(year: i32, org: &str, id: &str) -> String {

@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { PAGE_TYPES, REPO, buildSite, fileUrl, launchBrowser, strictContext } from "./support.mjs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
@@ -41,9 +42,15 @@ async function open(out, rel, { large = false, width = 1280, height = 900 } = {}
   return { page, context, offences };
 }
 
+/** Waits until the search page has answered (it loads index files one after another). */
+async function searched(page) {
+  await page.waitForFunction(() => !/正在查找/.test(document.getElementById("search-status").textContent));
+}
+
 /** The hrefs (root-relative) of the first `n` search results for `q`, and the status line. */
 async function searchFor(q, n = 3, out = sample.out) {
   const { page, context, offences } = await open(out, "search/index.html?q=" + encodeURIComponent(q));
+  await searched(page);
   const status = await page.textContent("#search-status");
   const hrefs = await page.$$eval(".search-results > li h2 a", (as) => as.map((a) => a.getAttribute("href")));
   await context.close();
@@ -81,8 +88,55 @@ describe("search", () => {
     assert.equal(all.length, 0);
   });
 
+  test("a query loads the entry, its term's shard and the chunks of the hits shown, nothing more", async () => {
+    const { page, context, offences } = await open(sample.out, "about/index.html");
+    const loaded = [];
+    page.on("request", (r) => loaded.push(r.url().replace(/^.*\/search\//, "search/")));
+    await page.goto(fileUrl(sample.out, "search/index.html?q=" + encodeURIComponent("冷库")));
+    await searched(page);
+    const files = loaded.filter((u) => /^search\/.*\.js$/.test(u));
+    const shown = await page.$$eval(".search-results > li h2 a", (as) => as.map((a) => a.getAttribute("href").replace(/^\.\.\//, "")));
+    // The chunks that hold the shown hits, from the chunk files themselves.
+    const entry = await page.evaluate(() => ({ chunk: window.GONGSHI_SEARCH.chunk, docs: window.GONGSHI_SEARCH.docs }));
+    const urls = [];
+    for (let n = 0; n * entry.chunk < entry.docs; n++) {
+      const text = readFileSync(join(sample.out, "search", "d", `${n}.js`), "utf8");
+      urls.push(...JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"))).map((row) => row[0]));
+    }
+    const chunks = [...new Set(shown.map((u) => "search/d/" + Math.floor(urls.indexOf(u) / entry.chunk) + ".js"))].sort();
+    assert.ok(shown.length > 0 && chunks.length < urls.length / entry.chunk, shown.join(" "));
+    assert.equal(files[0], "search/index.js");
+    assert.equal(files.filter((u) => u.startsWith("search/t/")).length, 1, files.join(" "));
+    assert.deepEqual(files.filter((u) => u.startsWith("search/d/")).sort(), chunks);
+    assert.equal(new Set(files).size, files.length, "no file loaded twice");
+    assert.deepEqual(offences, []);
+    await context.close();
+  });
+
+  test("ten results at a time, and a button shows the next ones", async () => {
+    const { page, context, offences } = await open(sample.out, "search/index.html?q=" + encodeURIComponent("党员"));
+    await searched(page);
+    const count = () => page.$$eval(".search-results > li", (li) => li.length);
+    const total = Number((await page.textContent("#search-status")).match(/找到 (\d+) 条/)[1]);
+    assert.ok(total > 10, String(total));
+    assert.equal(await count(), 10);
+    await page.click("text=显示更多结果");
+    await page.waitForFunction(() => document.querySelectorAll(".search-results > li").length > 10);
+    assert.equal(await count(), Math.min(20, total));
+    assert.equal(await page.evaluate(() => document.activeElement.closest("li") === document.querySelectorAll(".search-results > li")[10]), true, "focus moves to the first new result");
+    assert.deepEqual(offences, []);
+    await context.close();
+  });
+
+  test("a lone character finds the pages whose title has it", async () => {
+    const { status, all } = await searchFor("兴", 10);
+    assert.match(status, /找到 \d+ 条/);
+    assert.ok(all.length > 0, status);
+  });
+
   test("results show the matching passage highlighted", async () => {
     const { page, context } = await open(sample.out, "search/index.html?q=" + encodeURIComponent("周六值班"));
+    await searched(page);
     const marks = await page.$$eval(".search-results > li:first-child .search-passage mark", (ms) => ms.map((m) => m.textContent));
     assert.ok(marks.includes("周六") && marks.includes("值班"), marks.join("|"));
     assert.equal(await page.inputValue("#search-q"), "周六值班");
@@ -93,12 +147,14 @@ describe("search", () => {
     const { page, context } = await open(sample.out, "reports/2025/hexing/index.html");
     await page.fill("#site-search-q", "主题党日");
     await Promise.all([page.waitForURL(/search\/index\.html\?q=/), page.press("#site-search-q", "Enter")]);
+    await searched(page);
     assert.match(await page.textContent("#search-status"), /找到 \d+ 条/);
     await context.close();
   });
 
   test("comment text is shown as text, never run as HTML", async () => {
     const { page, context, offences } = await open(minimal.out, "search/index.html?q=" + encodeURIComponent("周六无人值班"));
+    await searched(page);
     const passage = await page.textContent(".search-results > li .search-passage");
     assert.ok(passage.includes("<script>"), passage);
     assert.equal(await page.$$eval("#search-results script, #search-results img", (e) => e.length), 0);

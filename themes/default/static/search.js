@@ -1,32 +1,129 @@
-// Site search (站内搜索) for search/index.html. Reads the query from ?q=, ranks the documents of
-// search/index.js (window.GONGSHI_SEARCH, loaded by a <script> tag so it works from file://) and
-// shows each hit with its best passage, matching words highlighted.
+// Site search (站内搜索) for search/index.html. Reads the query from ?q=, loads only the parts of the
+// index the query needs and shows the best hits with their best passage, matching words highlighted.
 //
-// Queries are cut the way the index was (src/render/search.rs): pairs of adjacent Han characters
-// and runs of ASCII letters/digits, so "发展党员公示" typed without spaces still finds "发展党员"
-// and "公示" wherever they are. Record text comes from the public (comments): it only ever
-// reaches the page through textContent and text nodes, never as HTML.
+// The index (src/render/search/, docs/search.md) is split so that a phone downloads little:
+//   search/index.js    the entry (window.GONGSHI_SEARCH): version, hash, shard and document counts;
+//   search/t/<n>.js    term shards: term -> documents holding it, each with a weight digit;
+//   search/d/<n>.js    document chunks: [url, title, kind, org, text] of `chunk` documents each.
+// Every file is a script that calls back (index.onTerms / index.onDocs), because from file:// a
+// <script> tag is the only way to load data. A query loads its terms' shards, ranks from them, and
+// then loads only the chunks of the hits it shows (and of the few whose phrase bonus it must check).
+//
+// Queries are cut the way the index was: pairs of adjacent Han characters and runs of ASCII
+// letters/digits (a lone Han character is looked up in titles and org names), so "发展党员公示"
+// typed without spaces still finds "发展党员" and "公示" wherever they are. Record text comes from
+// the public (comments): it only ever reaches the page through textContent and text nodes.
 (function () {
   "use strict";
 
-  var MAX_RESULTS = 50;
+  var PAGE = 10; // results shown at a time; "显示更多结果" shows the next ones
   var PASSAGE = 80; // characters of a shown passage
-  var RERANK = 300; // best candidates whose phrases are checked
   var MIN_COVERAGE = 0.5; // share of the query's weight (and of its terms) a hit must match
-  var ORG_KIND = "党组织"; // the kind of org pages in the index (search.rs)
+  var MAX_ROUNDS = 4; // rounds of chunk loading to settle the order of one page of results
+  var ORG_KIND = "党组织"; // the kind of org pages (documents.rs)
+  var HASH = "fnv1a32-fmix32"; // how a term finds its shard (files.rs shard_of)
+  var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
   var index = window.GONGSHI_SEARCH;
-  var docs = index && index.v === 1 ? index.docs : null;
-  var folded = []; // lazily folded [title, org, text] per doc
-  var postings = {}; // term -> absolute doc numbers
-  var avgLength = 1;
+  var usable = !!index && index.v === 2 && index.hash === HASH;
+  var digit = [];
+  for (var di = 0; di < DIGITS.length; di++) digit[DIGITS.charCodeAt(di)] = di;
+
+  // ---- Loading: every index file is a script that hands its data to a callback. ----
+
+  var loaded = {}; // "t3" / "d5" -> data
+  var requested = {};
+  var waiters = {}; // file key -> callbacks waiting for it
+
+  if (usable) {
+    index.onTerms = function (n, terms) { arrived("t" + n, terms); };
+    index.onDocs = function (n, rows) { arrived("d" + n, rows); };
+  }
+
+  function arrived(key, data) {
+    loaded[key] = data;
+    var w = waiters[key] || [];
+    delete waiters[key];
+    for (var i = 0; i < w.length; i++) w[i](true);
+  }
+
+  function failed(key) {
+    var w = waiters[key] || [];
+    delete waiters[key];
+    for (var i = 0; i < w.length; i++) w[i](false);
+  }
+
+  function rootPrefix() {
+    var el = document.querySelector('script[src$="search/index.js"]');
+    return el ? el.getAttribute("src").replace(/search\/index\.js$/, "") : "../";
+  }
+
+  // The path of an index file, as routes.rs makes it: search/t/<n>.js, search/d/<n>.js.
+  function request(key) {
+    requested[key] = true;
+    var s = document.createElement("script");
+    s.src = rootPrefix() + "search/" + key.charAt(0) + "/" + key.slice(1) + ".js";
+    s.charset = "utf-8";
+    s.onerror = function () { failed(key); };
+    // A file that loaded but did not call back is as good as missing.
+    s.onload = function () { if (!(key in loaded)) failed(key); };
+    document.head.appendChild(s);
+  }
+
+  // Calls done(true) once every file of `keys` has arrived, done(false) if one cannot be loaded.
+  function need(keys, done) {
+    var missing = [];
+    for (var i = 0; i < keys.length; i++) {
+      if (!(keys[i] in loaded) && missing.indexOf(keys[i]) < 0) missing.push(keys[i]);
+    }
+    var left = missing.length;
+    var over = false;
+    if (!left) return done(true);
+    function one(ok) {
+      if (over) return;
+      if (!ok || --left === 0) {
+        over = true;
+        done(ok);
+      }
+    }
+    for (var j = 0; j < missing.length; j++) {
+      (waiters[missing[j]] = waiters[missing[j]] || []).push(one);
+      if (!requested[missing[j]]) request(missing[j]);
+    }
+  }
+
+  // FNV-1a over the term's code points, MurmurHash3's finalizer, modulo the shard count.
+  function shardOf(term) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < term.length; i++) {
+      var c = term.codePointAt(i);
+      if (c > 0xffff) i++;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return (h >>> 0) & (index.shards - 1);
+  }
+
+  function chunkOf(doc) {
+    return "d" + Math.floor(doc / index.chunk);
+  }
+
+  function row(doc) {
+    return loaded[chunkOf(doc)][doc % index.chunk];
+  }
+
+  // ---- Queries ----
 
   function isHan(code) {
     return (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x4e00 && code <= 0x9fff) ||
       (code >= 0xf900 && code <= 0xfaff) || (code >= 0x20000 && code <= 0x2ffff);
   }
 
-  // Same folding as search.rs: full-width ASCII to ASCII, ASCII to lower case, one unit per unit.
+  // Same folding as terms.rs: full-width ASCII to ASCII, ASCII to lower case, one unit per unit.
   function fold(s) {
     var out = "";
     for (var i = 0; i < s.length; i++) {
@@ -43,8 +140,8 @@
     return /[0-9a-z]/.test(ch);
   }
 
-  // A query as index terms (bigrams, words), lone Han characters (found by scanning) and phrases
-  // (the space-separated parts, for the bonus of appearing whole).
+  // A query as index terms (pairs, words), lone Han characters, and phrases: the space-separated
+  // parts, each with its own terms in order (for the bonus of appearing whole).
   function analyze(query) {
     var q = { terms: [], singles: [], phrases: [] };
     function add(list, t) {
@@ -55,6 +152,8 @@
       var part = parts[p];
       if (!part) continue;
       var chars = Array.from(part);
+      var own = [];
+      var allHan = true;
       var han = [];
       var word = "";
       for (var i = 0; i <= chars.length; i++) {
@@ -62,62 +161,53 @@
         if (isHan(ch.codePointAt(0))) {
           han.push(ch);
         } else {
-          if (han.length === 1) add(q.singles, han[0]);
-          for (var k = 0; k + 1 < han.length; k++) add(q.terms, han[k] + han[k + 1]);
+          if (i < chars.length) allHan = false;
+          if (han.length === 1) { add(q.singles, han[0]); own.push(han[0]); }
+          for (var k = 0; k + 1 < han.length; k++) { add(q.terms, han[k] + han[k + 1]); own.push(han[k] + han[k + 1]); }
           han = [];
         }
         if (isWordChar(ch)) {
           word += ch;
         } else if (word) {
           add(q.terms, word);
+          own.push(word);
           word = "";
         }
       }
-      if (Array.from(part).length > 1) add(q.phrases, part);
+      if (chars.length > 1) q.phrases.push({ text: part, keys: own, han: allHan });
     }
     return q;
   }
 
-  function fields(n) {
-    if (!folded[n]) folded[n] = [fold(docs[n][1]), fold(docs[n][3]), fold(docs[n][4])];
-    return folded[n];
-  }
+  var decoded = {}; // term -> { docs: [...], weights: [...] }
 
-  function docsWithTerm(t) {
-    if (postings[t]) return postings[t];
-    var list = [];
-    var raw = index.terms[t];
-    if (raw) {
-      var at = 0;
-      for (var i = 0; i < raw.length; i++) { at += raw[i]; list.push(at); }
+  // A term's posting string: for each document the gap from the previous one in base-32 digits
+  // (a digit of 32 or more means more follow), then its weight digit.
+  function postings(term) {
+    if (decoded[term]) return decoded[term];
+    var list = { docs: [], weights: [] };
+    var s = loaded["t" + shardOf(term)][term] || "";
+    var doc = 0;
+    for (var i = 0; i < s.length;) {
+      var n = 0;
+      var shift = 0;
+      var d;
+      while ((d = digit[s.charCodeAt(i++)]) >= 32) {
+        n += (d & 31) * Math.pow(2, shift);
+        shift += 5;
+      }
+      doc += n + d * Math.pow(2, shift);
+      list.docs.push(doc);
+      list.weights.push(digit[s.charCodeAt(i++)]);
     }
-    postings[t] = list;
+    decoded[term] = list;
     return list;
   }
 
-  // A lone character is not an index term: scan every document for it.
-  function docsWithChar(ch) {
-    if (postings["\u0000" + ch]) return postings["\u0000" + ch];
-    var list = [];
-    for (var n = 0; n < docs.length; n++) {
-      var f = fields(n);
-      if (f[0].indexOf(ch) >= 0 || f[1].indexOf(ch) >= 0 || f[2].indexOf(ch) >= 0) list.push(n);
-    }
-    postings["\u0000" + ch] = list;
-    return list;
-  }
-
-  function count(text, t) {
-    var n = 0;
-    for (var at = text.indexOf(t); at >= 0; at = text.indexOf(t, at + t.length)) n++;
-    return n;
-  }
-
-  // BM25-like weight of one term in one document, with the title and org counted as strong fields.
-  function termScore(f, t) {
-    var tf = count(f[2], t);
-    var norm = tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * f[2].length / avgLength));
-    return norm + (f[0].indexOf(t) >= 0 ? 2 : 0) + (f[1].indexOf(t) >= 0 ? 0.5 : 0);
+  // BM25-like weight of a term in a document from its weight digit (saturated count in 15 levels,
+  // 16: in the title, 32: in the org), with the title and org counted as strong fields.
+  function termScore(w) {
+    return (w & 15) * 2.2 / 15 + (w & 16 ? 2 : 0) + (w & 32 ? 0.5 : 0);
   }
 
   // Longest piece of `phrase` (at least two characters) found in `text`, in characters.
@@ -131,69 +221,160 @@
     return best;
   }
 
-  function search(query) {
-    var q = analyze(query);
+  // The longest run of the phrase's terms, in order, whose weight digit has `bit`.
+  function run(hit, phrase, bit) {
+    var best = 0;
+    var now = 0;
+    for (var i = 0; i < phrase.keys.length; i++) {
+      now = (hit.w[phrase.keys[i]] || 0) & bit ? now + 1 : 0;
+      best = Math.max(best, now);
+    }
+    return best;
+  }
+
+  // Bounds of a phrase's bonus from the postings alone: a Han phrase of n characters whose pairs
+  // are in a field k in a row holds at most k + 1 characters of it there, and at least 2 if k > 0.
+  function phraseBounds(hit, phrase, total, isOrg) {
+    var len = phrase.text.length;
+    var n = phrase.keys.length;
+    var fields = [run(hit, phrase, 16), run(hit, phrase, 15), run(hit, phrase, 32)];
+    var up = [];
+    var low = [];
+    for (var f = 0; f < 2; f++) {
+      var k = fields[f];
+      if (phrase.han) {
+        up.push(k ? Math.min(1, (k + 1) / len) : 0);
+        low.push(k ? Math.min(1, 2 / len) : 0);
+      } else {
+        up.push(k ? 1 : 0);
+        low.push(n === 1 && phrase.keys[0] === phrase.text ? up[f] : 0);
+      }
+    }
+    var whole = isOrg && n > 0 && (fields[0] === n || fields[2] === n);
+    var exactWhole = whole && n === 1 && phrase.keys[0] === phrase.text;
+    return {
+      up: total * (3 * up[0] * up[0] + 1.5 * up[1] * up[1]) + (whole ? 4 * total : 0),
+      low: total * (3 * low[0] * low[0] + 1.5 * low[1] * low[1]) + (exactWhole ? 4 * total : 0),
+    };
+  }
+
+  // The phrase bonus from the document's own words: a hit that has the query's words together
+  // (in its title above all) comes first; typing (part of) an org's name puts its page first.
+  function phraseBonus(doc, q, total) {
+    var r = row(doc);
+    var title = fold(r[1]);
+    var org = fold(r[3]);
+    var text = fold(r[4]);
+    var bonus = 0;
+    for (var p = 0; p < q.phrases.length; p++) {
+      var ph = q.phrases[p].text;
+      var inTitle = longestPiece(title, ph) / ph.length;
+      var inText = longestPiece(text, ph) / ph.length;
+      bonus += total * (3 * inTitle * inTitle + 1.5 * inText * inText);
+      if (r[2] === ORG_KIND && (title.indexOf(ph) >= 0 || org.indexOf(ph) >= 0)) bonus += 4 * total;
+    }
+    return bonus;
+  }
+
+  function orgPages() {
+    var set = {};
+    var at = 0;
+    for (var i = 0; i < index.orgs.length; i++) {
+      at += index.orgs[i];
+      set[at] = true;
+    }
+    return set;
+  }
+
+  // Ranks from the postings: every hit gets a score and, until its chunk is read, an upper bound
+  // (`up`) for its phrase bonus; `exact` hits need no chunk to be placed.
+  function rank(q) {
     var keys = q.terms.concat(q.singles);
-    var n = docs.length;
+    var n = index.docs;
     var weight = {};
     var total = 0;
     var hits = {};
     for (var k = 0; k < keys.length; k++) {
       var t = keys[k];
-      var list = t.length === 1 && isHan(t.codePointAt(0)) ? docsWithChar(t) : docsWithTerm(t);
+      var list = postings(t);
       // A query pair that no document has (often one spanning two words, like 员公 in 党员公示)
       // has no weight; it still counts below, so a query of mostly unknown pairs finds nothing.
-      if (!list.length) continue;
-      weight[t] = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      if (!list.docs.length) continue;
+      weight[t] = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
       total += weight[t];
-      for (var i = 0; i < list.length; i++) (hits[list[i]] = hits[list[i]] || []).push(t);
-    }
-    if (!total) return { q: q, results: [] };
-    var scored = [];
-    for (var d in hits) {
-      if (!Object.prototype.hasOwnProperty.call(hits, d)) continue;
-      var doc = Number(d);
-      var matched = hits[d];
-      var covered = 0;
-      var score = 0;
-      var f = fields(doc);
-      for (var m = 0; m < matched.length; m++) {
-        covered += weight[matched[m]];
-        score += weight[matched[m]] * termScore(f, matched[m]);
+      for (var i = 0; i < list.docs.length; i++) {
+        var d = list.docs[i];
+        var hit = hits[d] || (hits[d] = { doc: d, matched: 0, covered: 0, score: 0, w: {} });
+        hit.matched++;
+        hit.covered += weight[t];
+        hit.score += weight[t] * termScore(list.weights[i]);
+        hit.w[t] = list.weights[i];
       }
-      var coverage = covered / total;
-      if (coverage < MIN_COVERAGE || matched.length < keys.length * MIN_COVERAGE) continue;
-      scored.push({ doc: doc, score: score * coverage * coverage, terms: matched });
     }
-    byScore(scored);
-    // Phrases: a hit that has the query's words together (in its title above all) comes first.
-    var top = scored.slice(0, RERANK);
-    for (var r = 0; r < top.length; r++) {
-      var g = fields(top[r].doc);
+    var found = [];
+    if (!total) return found;
+    var orgs = orgPages();
+    for (var key in hits) {
+      if (!Object.prototype.hasOwnProperty.call(hits, key)) continue;
+      var h = hits[key];
+      var coverage = h.covered / total;
+      if (coverage < MIN_COVERAGE || h.matched < keys.length * MIN_COVERAGE) continue;
+      h.base = h.score * coverage * coverage;
+      var up = h.base;
+      var low = h.base;
       for (var p = 0; p < q.phrases.length; p++) {
-        var ph = q.phrases[p];
-        var inTitle = longestPiece(g[0], ph) / ph.length;
-        var inText = longestPiece(g[2], ph) / ph.length;
-        top[r].score += total * (3 * inTitle * inTitle + 1.5 * inText * inText);
-        // Typing (part of) an org's name is looking for that org: its page comes first.
-        if (docs[top[r].doc][2] === ORG_KIND && (g[0].indexOf(ph) >= 0 || g[1].indexOf(ph) >= 0)) {
-          top[r].score += 4 * total;
-        }
+        var b = phraseBounds(h, q.phrases[p], total, !!orgs[h.doc]);
+        up += b.up;
+        low += b.low;
       }
+      h.score = up;
+      h.exact = up === low;
+      h.w = null;
+      found.push(h);
     }
-    byScore(top);
-    return { q: q, results: top.concat(scored.slice(RERANK)) };
+    byScore(found);
+    found.total = total;
+    return found;
   }
 
   function byScore(list) {
     list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
   }
 
+  // Settles the order of the first `count` hits: reads the chunks of those whose phrase bonus is
+  // only bounded, scores them exactly (so does every hit of a chunk read anyway), and sorts again,
+  // until the first `count` are all exact (anything below has a bound under them) or enough
+  // rounds have passed. Then the chunks of the first `count` are there to show them.
+  function settle(found, q, count, done, rounds) {
+    rounds = rounds || 0;
+    var open = [];
+    for (var i = 0; i < Math.min(count, found.length); i++) {
+      if (!found[i].exact) open.push(chunkOf(found[i].doc));
+    }
+    var shown = [];
+    for (var s = 0; s < Math.min(count, found.length); s++) shown.push(chunkOf(found[s].doc));
+    if (!open.length || rounds >= MAX_ROUNDS) return need(shown, done);
+    need(open, function (ok) {
+      if (!ok) return done(false);
+      for (var j = 0; j < found.length; j++) {
+        var h = found[j];
+        if (!h.exact && chunkOf(h.doc) in loaded) {
+          h.score = h.base + phraseBonus(h.doc, q, found.total);
+          h.exact = true;
+        }
+      }
+      byScore(found);
+      settle(found, q, count, done, rounds + 1);
+    });
+  }
+
+  // ---- Showing results ----
+
   // Marks (true) every character of `text` that is part of a query term, phrase or lone character.
   function highlightMask(text, q) {
     var low = fold(text);
     var mask = new Array(low.length);
-    var needles = q.phrases.concat(q.terms, q.singles);
+    var needles = phraseTexts(q).concat(q.terms, q.singles);
     for (var i = 0; i < needles.length; i++) {
       var t = needles[i];
       for (var at = low.indexOf(t); at >= 0; at = low.indexOf(t, at + 1)) {
@@ -201,6 +382,10 @@
       }
     }
     return mask;
+  }
+
+  function phraseTexts(q) {
+    return q.phrases.map(function (p) { return p.text; });
   }
 
   // Appends `text` to `el` as text nodes, highlighted runs wrapped in <mark>: never as HTML.
@@ -225,11 +410,12 @@
   function passage(text, q) {
     if (!text) return "";
     var low = fold(text);
-    var needles = q.phrases.concat(q.terms, q.singles);
+    var phrases = phraseTexts(q);
+    var needles = phrases.concat(q.terms, q.singles);
     var found = [];
     for (var i = 0; i < needles.length; i++) {
       for (var at = low.indexOf(needles[i]); at >= 0; at = low.indexOf(needles[i], at + 1)) {
-        found.push({ at: at, t: needles[i], phrase: i < q.phrases.length });
+        found.push({ at: at, t: needles[i], phrase: i < phrases.length });
       }
     }
     var start = 0;
@@ -254,46 +440,75 @@
     return (start > 0 ? "…" : "") + text.slice(start, end) + (end < text.length ? "…" : "");
   }
 
-  function rootPrefix() {
-    var el = document.querySelector('script[src$="search/index.js"]');
-    return el ? el.getAttribute("src").replace(/search\/index\.js$/, "") : "../";
+  function item(doc, q) {
+    var d = row(doc);
+    var li = document.createElement("li");
+    var heading = document.createElement("h2");
+    var link = document.createElement("a");
+    link.href = rootPrefix() + d[0];
+    appendHighlighted(link, d[1], q);
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var meta = document.createElement("p");
+    meta.className = "meta";
+    meta.textContent = d[2] + (d[3] ? " · " + d[3] : "");
+    li.appendChild(meta);
+    var text = passage(d[4], q);
+    if (text) {
+      var p = document.createElement("p");
+      p.className = "search-passage";
+      appendHighlighted(p, text, q);
+      li.appendChild(p);
+    }
+    return li;
   }
 
-  function render(query, found, status, out) {
-    var results = found.results;
-    if (!results.length) {
+  function broken(status) {
+    status.textContent = "搜索索引未能加载（search/ 下的文件缺失或版本不符），请重新生成网站。";
+  }
+
+  // Shows the hits after the `shown` already on the page, one page of them, and a button for more.
+  function showMore(ctx, then) {
+    var count = ctx.shown + PAGE;
+    settle(ctx.found, ctx.q, count, function (ok) {
+      if (!ok) return broken(ctx.status);
+      var first = null;
+      for (var i = ctx.shown; i < Math.min(count, ctx.found.length); i++) {
+        var li = item(ctx.found[i].doc, ctx.q);
+        first = first || li;
+        ctx.list.appendChild(li);
+      }
+      ctx.shown = Math.min(count, ctx.found.length);
+      var left = ctx.found.length - ctx.shown;
+      ctx.more.hidden = left <= 0;
+      ctx.button.textContent = "显示更多结果（还有 " + left + " 条）";
+      if (ctx.shown > PAGE && first) first.querySelector("a").focus();
+      if (then) then();
+    });
+  }
+
+  function render(query, q, found, status, out) {
+    if (!found.length) {
       status.textContent = "无结果：没有找到与“" + query + "”相关的内容。请检查有没有错别字，或换用更短、更常用的词再试。";
       return;
     }
-    var shown = results.slice(0, MAX_RESULTS);
-    status.textContent = "找到 " + results.length + " 条与“" + query + "”相关的结果" +
-      (results.length > shown.length ? "，下面列出最相关的 " + shown.length + " 条。" : "。");
     var list = document.createElement("ol");
     list.className = "search-results";
-    var root = rootPrefix();
-    for (var i = 0; i < shown.length; i++) {
-      var d = docs[shown[i].doc];
-      var item = document.createElement("li");
-      var heading = document.createElement("h2");
-      var link = document.createElement("a");
-      link.href = root + d[0];
-      appendHighlighted(link, d[1], found.q);
-      heading.appendChild(link);
-      item.appendChild(heading);
-      var meta = document.createElement("p");
-      meta.className = "meta";
-      meta.textContent = d[2] + (d[3] ? " · " + d[3] : "");
-      item.appendChild(meta);
-      var text = passage(d[4], found.q);
-      if (text) {
-        var p = document.createElement("p");
-        p.className = "search-passage";
-        appendHighlighted(p, text, found.q);
-        item.appendChild(p);
-      }
-      list.appendChild(item);
-    }
     out.appendChild(list);
+    var more = document.createElement("div");
+    more.className = "search-row";
+    more.hidden = true;
+    var button = document.createElement("button");
+    button.type = "button";
+    more.appendChild(button);
+    out.appendChild(more);
+    var ctx = { q: q, found: found, shown: 0, status: status, list: list, more: more, button: button };
+    button.addEventListener("click", function () { showMore(ctx); });
+    showMore(ctx, function () {
+      // Said once the first results are on the page: "正在查找" until then.
+      status.textContent = "找到 " + found.length + " 条与“" + query + "”相关的结果" +
+        (found.length > PAGE ? "，下面先列出最相关的 " + PAGE + " 条。" : "。");
+    });
   }
 
   function queryFromUrl() {
@@ -312,19 +527,21 @@
     if (!status || !out) return;
     var query = queryFromUrl();
     if (input) input.value = query;
-    if (!docs) {
-      status.textContent = "搜索索引未能加载（缺少 search/index.js 或版本不符），请重新生成网站。";
-      return;
-    }
+    if (!usable) return broken(status);
     if (!query) {
       status.textContent = "请输入要查找的内容，例如组织名称、事项名称或留言内容。";
       return;
     }
-    var total = 0;
-    for (var i = 0; i < docs.length; i++) total += docs[i][4].length;
-    avgLength = Math.max(1, total / Math.max(1, docs.length));
     document.title = "“" + query + "”的搜索结果_" + document.title.replace(/^[^_]*_/, "");
-    render(query, search(query), status, out);
+    status.textContent = "正在查找……";
+    var q = analyze(query);
+    var keys = q.terms.concat(q.singles);
+    var shards = [];
+    for (var i = 0; i < keys.length; i++) shards.push("t" + shardOf(keys[i]));
+    need(shards, function (ok) {
+      if (!ok) return broken(status);
+      render(query, q, rank(q), status, out);
+    });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
