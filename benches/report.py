@@ -148,9 +148,12 @@ def main():
     serve = os.path.join(results, "serve.txt")
     if os.path.exists(serve):
         text = open(serve, encoding="utf-8").read()
-        m = re.search(r"median edit-to-served latency: ([\d.]+) ms", text)
-        if m:
-            print(f"\n## Serve\n\n- median edit-to-served latency: {m.group(1)} ms (target < 100)")
+        lines = re.findall(r"^median edit-to-(.+?): ([\d.]+) ms .*\(min ([\d.]+), max ([\d.]+)\)$", text, re.M)
+        if lines:
+            print("\n## Serve\n")
+            for what, median, low, high in lines:
+                target = " (target < 100)" if what == "edited page servable" else ""
+                print(f"- median edit-to-{what}: {median} ms (min {low}, max {high}){target}")
     svg_plot(stats, svg)
 
 

@@ -96,13 +96,15 @@ pub struct Prepared {
 /// Content identical to the latest release is rendered as of that release's date unless `--date`
 /// says otherwise, so a clean checkout rebuilds the published version byte for byte.
 pub fn prepare(opts: &Options) -> Result<std::result::Result<Prepared, Diagnostics>> {
-    prepare_cached(opts, &mut load::LoadCache::default())
+    prepare_with(opts, &mut Caches::default(), &load::Changes::All)
 }
 
-/// [`prepare`] re-parsing only the files that changed since the cache was filled.
-pub fn prepare_cached(
+/// [`prepare`] through `serve`'s caches: re-reading only what `changes` names, re-scanning only
+/// files whose text changed.
+fn prepare_with(
     opts: &Options,
-    cache: &mut load::LoadCache,
+    caches: &mut Caches,
+    changes: &load::Changes,
 ) -> Result<std::result::Result<Prepared, Diagnostics>> {
     let ledger = Ledger::open(&opts.root)?;
     let mut today = opts.today;
@@ -110,10 +112,12 @@ pub fn prepare_cached(
     // one-shot build keeps its parses only when that can happen.
     let may_reload = !opts.date_given && ledger.latest().is_some_and(|l| l.date != today);
     let mut local = load::LoadCache::keeping();
-    let cache = if may_reload && !cache.keeps() { &mut local } else { cache };
+    let cache = if may_reload && !caches.load.keeps() { &mut local } else { &mut caches.load };
+    let mut changes = changes.clone();
     loop {
-        let (loaded, mut diags) = stage("load", || load::load_cached(&opts.root, cache))?;
-        let (site, more) = stage("validate", || validate::validate(loaded, today, opts.audience));
+        let (loaded, mut diags) = stage("load", || load::load_changes(&opts.root, cache, &changes))?;
+        let (site, more) =
+            stage("validate", || validate::validate_cached(loaded, today, opts.audience, &mut caches.validate));
         diags.extend(more);
         let Some(mut site) = site.filter(|_| !diags.has_errors()) else {
             return Ok(Err(diags));
@@ -124,10 +128,15 @@ pub fn prepare_cached(
             latest.filter(|l| !opts.date_given && l.date != today && release::matches(Some(l), &current))
         {
             today = latest.date;
+            // Nothing changed on disk since the load above.
+            changes = load::Changes::Paths(Vec::new());
             continue;
         }
         site.history = stage("history", || {
-            release::history(site.today, &ledger, None, &current, &release::working_sources(&site))
+            // Old versions' sources come from the working copy when it still holds them; without
+            // any release there are none to look up.
+            let working = if ledger.entries.is_empty() { Default::default() } else { release::working_sources(&site) };
+            release::history(site.today, &ledger, None, &current, &working)
         })?;
         if let Some(paper) = opts.paper {
             site.config.paper = paper;
@@ -138,34 +147,12 @@ pub fn prepare_cached(
 
 /// load -> validate -> render, all in memory, with the manifest. `Err(diags)` when content has errors.
 pub fn render_site(opts: &Options) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
-    render_site_cached(opts, &mut Caches::default())
-}
-
-/// What `serve` keeps between rebuilds so that an edit re-parses one file and re-renders only the
-/// pages whose data changed.
-#[derive(Default)]
-pub struct Caches {
-    pub load: load::LoadCache,
-    pub render: render::RenderCache,
-}
-
-impl Caches {
-    pub fn keeping() -> Caches {
-        Caches { load: load::LoadCache::keeping(), render: render::RenderCache::keeping() }
-    }
-}
-
-/// [`render_site`] through caches.
-pub fn render_site_cached(
-    opts: &Options,
-    caches: &mut Caches,
-) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
-    let Prepared { site, diags, ledger } = match prepare_cached(opts, &mut caches.load)? {
+    let Prepared { site, diags, ledger } = match prepare(opts)? {
         Ok(p) => p,
         Err(d) => return Ok(Err(d)),
     };
     let released = (!site.history.preview).then(|| ledger.latest()).flatten();
-    let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)), &mut caches.render)?;
+    let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)))?;
     let manifest = match released {
         Some(entry) => entry.to_bytes(),
         None => stage("manifest", || preview_manifest(&site, &output)),
@@ -174,12 +161,65 @@ pub fn render_site_cached(
     Ok(Ok((site, output, diags)))
 }
 
-fn render_with(
+/// What `serve` keeps between rebuilds so that an edit re-reads and re-scans only the files that
+/// changed and re-renders only the pages they reach. The default keeps nothing.
+#[derive(Default)]
+pub struct Caches {
+    pub load: load::LoadCache,
+    pub validate: validate::ValidateCache,
+    pub render: render::RenderCache,
+}
+
+impl Caches {
+    pub fn keeping() -> Caches {
+        Caches {
+            load: load::LoadCache::keeping(),
+            validate: validate::ValidateCache::keeping(),
+            render: render::RenderCache::default(),
+        }
+    }
+
+    /// Like [`Caches::keeping`], and every page reused is proven unchanged (for tests).
+    pub fn checking() -> Caches {
+        Caches { render: render::RenderCache::checking(), ..Caches::keeping() }
+    }
+}
+
+/// A site `serve` rebuilt: its pages went out through `publish`; the files made from the whole
+/// site (`render::aggregates`) and the manifest are left to build after.
+pub struct Rebuilt {
+    pub site: std::sync::Arc<Site>,
+    pub diags: Diagnostics,
+    /// The manifest when the content is a published version; `None` for a preview, whose manifest
+    /// lists every file's digest ([`preview_manifest_of`]).
+    pub manifest: Option<Vec<u8>>,
+}
+
+/// `serve`'s rebuild: load (only what `changes` names), validate, history, then the pages whose
+/// inputs changed, the pages of the records whose files `edited` names first (see
+/// `render::render_changed`).
+/// `Err(diags)` when content has errors: nothing is published then.
+pub fn rebuild(
     opts: &Options,
-    site: &Site,
-    release: Option<(u32, Date)>,
-    cache: &mut render::RenderCache,
-) -> Result<Output> {
+    caches: &mut Caches,
+    changes: &load::Changes,
+    edited: &dyn Fn(&str) -> bool,
+    publish: &mut dyn FnMut(render::Delta),
+) -> Result<std::result::Result<Rebuilt, Diagnostics>> {
+    let Prepared { site, diags, ledger } = match prepare_with(opts, caches, changes)? {
+        Ok(p) => p,
+        Err(d) => return Ok(Err(d)),
+    };
+    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let (theme, build) = theme_and_build(opts, &site, released.map(|e| (e.number, e.date)))?;
+    let attachments = opts.root.join("content").join("attachments");
+    stage("render", || {
+        render::render_changed(&site, &theme, &build, &attachments, &mut caches.render, edited, publish)
+    })?;
+    Ok(Ok(Rebuilt { manifest: released.map(Entry::to_bytes), site: std::sync::Arc::new(site), diags }))
+}
+
+fn theme_and_build(opts: &Options, site: &Site, release: Option<(u32, Date)>) -> Result<(Theme, BuildInfo)> {
     let theme = Theme::load(&opts.root, &site.config.theme)?;
     let build = BuildInfo {
         date: site.today.chinese(),
@@ -187,11 +227,21 @@ fn render_with(
         preview: release.is_none() && opts.audience == Audience::Public,
         party: opts.audience == Audience::Party,
     };
-    render::render_cached(site, &theme, &build, &opts.root.join("content").join("attachments"), cache)
+    Ok((theme, build))
+}
+
+fn render_with(opts: &Options, site: &Site, release: Option<(u32, Date)>) -> Result<Output> {
+    let (theme, build) = theme_and_build(opts, site, release)?;
+    render::render(site, &theme, &build, &opts.root.join("content").join("attachments"))
 }
 
 /// The manifest of a build that is not a published version: says so, and lists its files.
 fn preview_manifest(site: &Site, output: &Output) -> Vec<u8> {
+    preview_manifest_of(site, verify::digests(&output.files))
+}
+
+/// [`preview_manifest`] from the digest of every file but the manifest (path -> hex digest).
+pub fn preview_manifest_of(site: &Site, files: std::collections::BTreeMap<String, String>) -> Vec<u8> {
     let records: std::collections::BTreeMap<String, String> =
         release::current_records(site).into_iter().map(|c| (c.key, c.digest)).collect();
     let value = serde_json::json!({
@@ -199,7 +249,7 @@ fn preview_manifest(site: &Site, output: &Output) -> Vec<u8> {
         "based_on": site.history.latest().map(|r| r.number),
         "date": site.today,
         "records": records,
-        "files": verify::digests(&output.files),
+        "files": files,
     });
     let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
     bytes.push(b'\n');
@@ -229,7 +279,7 @@ pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
     // No record changed: a release is still due when the pages did (a new theme, a later date that
     // changes flags); otherwise there is nothing to publish.
     if let Some(latest) = ledger.latest().filter(|_| plan.changes.is_empty()) {
-        let as_published = render_with(opts, &site, Some((latest.number, latest.date)), &mut Default::default())?;
+        let as_published = render_with(opts, &site, Some((latest.number, latest.date)))?;
         if verify::digests(&as_published.files) == latest.files {
             print_diagnostics(opts, diags);
             let line = format!("内容和网页都与第{}版完全相同，无需发布新版本。", latest.number);
@@ -253,7 +303,7 @@ pub fn release(opts: &Options, message: &str, by: &str) -> Result<Outcome> {
     let sources: Vec<(&str, String)> =
         current.iter().map(|c| (c.digest.as_str(), working[c.digest.as_str()].to_string())).collect();
     site.history = history;
-    let mut output = render_with(opts, &site, Some((number, site.today)), &mut render::RenderCache::default())?;
+    let mut output = render_with(opts, &site, Some((number, site.today)))?;
     entry.files = verify::digests(&output.files);
     output.insert(verify::MANIFEST.to_string(), entry.to_bytes());
     for (digest, source) in &sources {

@@ -2,19 +2,24 @@
 //! checked), splits Markdown front matter and parses YAML into the record types. Reports located
 //! problems; never applies cross-file rules and never writes anything.
 
+mod cache;
+pub mod chars;
+mod guard;
+mod positions;
 mod recover;
 pub mod yaml;
 
 use crate::config::Config;
 use crate::diagnostics::{at, Diagnostics, Pos};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::calendar::CalendarYear;
 use crate::model::org::Org;
 use crate::model::records::{Comments, Disclosure, Page, Rectifications, Report, Targets};
-use rayon::prelude::*;
+pub use cache::{Changes, LoadCache};
+pub use positions::{LazyPositions, Positions};
 use serde::de::DeserializeOwned;
-use std::path::{Path, PathBuf};
-pub use yaml::Positions;
+use std::path::Path;
+use std::sync::Arc;
 
 /// Largest content file read; a larger one is an error, not a hang.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -22,16 +27,37 @@ pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 /// A parsed file with what rules need to point back into it.
 #[derive(Debug, Clone)]
 pub struct Located<T> {
-    pub value: T,
+    /// Shared, so that `serve` hands out the parses it keeps without copying them.
+    pub value: Arc<T>,
     /// Path relative to the site root, `/`-separated (e.g. `content/reports/2024/hexing.md`).
     pub path: String,
-    pub positions: Positions,
+    /// Where its keys and values sit in `text`: see [`Located::positions`].
+    positions: LazyPositions,
     /// `<year>`, `<org>` and `<slug>` as the file's path names them.
     pub path_year: Option<i32>,
     pub path_org: Option<String>,
     pub slug: Option<String>,
     /// The normalised source text (LF line ends, no BOM): what releases digest and keep.
-    pub text: String,
+    pub text: Arc<str>,
+    /// SHA-256 of `text`, hex: computed once when the file is parsed, so that `serve` does not
+    /// digest every unchanged file again on each rebuild.
+    pub digest: String,
+}
+
+impl<T> Located<T> {
+    /// The value to change, copied first if anything else holds it.
+    pub fn value_mut(&mut self) -> &mut T
+    where
+        T: Clone,
+    {
+        Arc::make_mut(&mut self.value)
+    }
+
+    /// Where the file's keys and values sit, mapped from `text` the first time a rule asks: only a
+    /// diagnostic needs a position, so most files never pay for the map.
+    pub fn positions(&self) -> &Positions {
+        self.positions.get(&self.text)
+    }
 }
 
 /// Everything read from `content/`.
@@ -107,25 +133,6 @@ fn classify(rel: &[&str]) -> FileKind {
     }
 }
 
-/// Parsed files kept between runs of `serve`: a file whose text did not change is not parsed again.
-/// The default cache keeps nothing: keeping costs a copy of every file and its parse.
-#[derive(Debug, Default)]
-pub struct LoadCache {
-    files: std::collections::HashMap<String, (String, Parsed, Diagnostics)>,
-    keep: bool,
-}
-
-impl LoadCache {
-    /// A cache that remembers parsed files between loads.
-    pub fn keeping() -> LoadCache {
-        LoadCache { keep: true, ..LoadCache::default() }
-    }
-
-    pub fn keeps(&self) -> bool {
-        self.keep
-    }
-}
-
 /// Reads and parses every content file below `root/content`.
 pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
     load_cached(root, &mut LoadCache::default())
@@ -133,52 +140,21 @@ pub fn load(root: &Path) -> Result<(Loaded, Diagnostics)> {
 
 /// Like [`load`], re-parsing only files whose text differs from the cached one.
 pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagnostics)> {
-    let content = root.join("content");
-    if !content.is_dir() {
-        return Err(Error::NoContent(content));
-    }
-    let files = list_files(&content)?;
-    let read: Vec<(String, FileKind, std::result::Result<String, Diagnostics>)> = files
-        .par_iter()
-        .map(|(abs, rel)| {
-            let parts: Vec<&str> = rel.split('/').collect();
-            let kind = classify(&parts);
-            let display = format!("content/{rel}");
-            let text = match kind {
-                FileKind::Attachment => attachment_check(abs, &display),
-                FileKind::Ledger | FileKind::Ignored | FileKind::Unknown => Ok(String::new()),
-                _ => read_text(abs, &display),
-            };
-            (display, kind, text)
-        })
-        .collect::<Vec<_>>();
+    cache.load(root, &Changes::All)
+}
+
+/// Like [`load_cached`], re-reading only the paths `changes` names (once the cache is filled).
+pub fn load_changes(root: &Path, cache: &mut LoadCache, changes: &Changes) -> Result<(Loaded, Diagnostics)> {
+    cache.load(root, changes)
+}
+
+/// The files' parses, in walk order, as `Loaded` with their diagnostics and the missing-file errors.
+fn assemble<P: Into<String>>(parsed: impl Iterator<Item = (P, Parsed, Diagnostics)>) -> (Loaded, Diagnostics) {
     let mut loaded = Loaded::default();
     let mut diags = Diagnostics::new();
-    let old = std::mem::take(&mut cache.files);
-    let keep = cache.keep;
-    let parsed: Vec<(String, String, (Parsed, Diagnostics))> = read
-        .into_par_iter()
-        .map(|(p, k, t)| {
-            let text = if keep { t.as_ref().ok().cloned().unwrap_or_default() } else { String::new() };
-            let result = match old.get(&p) {
-                Some((cached, item, d)) if t.is_ok() && *cached == text => (item.clone(), d.clone()),
-                _ => parse_file(p.clone(), k, t),
-            };
-            (p, text, result)
-        })
-        .collect();
-    let parsed: Vec<(String, (Parsed, Diagnostics))> = parsed
-        .into_iter()
-        .map(|(p, text, (item, d))| {
-            if keep {
-                cache.files.insert(p.clone(), (text, item.clone(), d.clone()));
-            }
-            (p, (item, d))
-        })
-        .collect();
-    for (path, (item, d)) in parsed {
+    for (path, item, d) in parsed {
         if matches!(item, Parsed::Nothing) && d.has_errors() {
-            loaded.unparsed.push(path);
+            loaded.unparsed.push(path.into());
         }
         diags.extend(d);
         loaded.add(item);
@@ -193,22 +169,7 @@ pub fn load_cached(root: &Path, cache: &mut LoadCache) -> Result<(Loaded, Diagno
     if loaded.orgs.is_none() {
         diags.push(at("content/orgs.yaml", Pos::START).error("missing-file", "", "缺少 content/orgs.yaml（组织架构）"));
     }
-    Ok((loaded, diags))
-}
-
-/// Every regular file under `dir`, sorted, as (absolute path, `/`-separated relative path).
-fn list_files(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let mut out = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().follow_links(false) {
-        let entry = entry.map_err(|e| Error::read(dir, std::io::Error::other(e.to_string())))?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        out.push((entry.path().to_path_buf(), rel));
-    }
-    Ok(out)
+    (loaded, diags)
 }
 
 /// An attachment is published as it is, so it must be a plain file inside the root: a symbolic link
@@ -247,11 +208,11 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
         );
         return fail(&mut diags, "file-too-large", msg, Pos::START);
     }
-    let bytes = match std::fs::read(abs) {
+    let bytes = match read_sized(abs, meta.len()) {
         Ok(b) => b,
         Err(e) => return fail(&mut diags, "unreadable", format!("无法读取文件：{e}"), Pos::START),
     };
-    match String::from_utf8(bytes) {
+    match utf8(bytes) {
         Ok(s) => Ok(normalise(s)),
         Err(e) => {
             let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -262,6 +223,26 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
             fail(&mut diags, "encoding", msg, Pos { line, col })
         }
     }
+}
+
+/// The bytes of the file at `abs`, `len` long as it was just looked at: `std::fs::read` would ask
+/// the file system for the length once more.
+fn read_sized(abs: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    // One byte more, so that reading to the end needs no larger buffer when the length is right.
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
+    std::fs::File::open(abs)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `bytes` as text, checked with SIMD instructions (the standard check takes CJK text one character
+/// at a time); a file that is not UTF-8 is checked again the standard way, which says where.
+fn utf8(bytes: Vec<u8>) -> std::result::Result<String, std::string::FromUtf8Error> {
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: simdutf8 has just checked that `bytes` is valid UTF-8.
+        return Ok(unsafe { String::from_utf8_unchecked(bytes) });
+    }
+    String::from_utf8(bytes)
 }
 
 fn normalise(s: String) -> String {
@@ -302,6 +283,24 @@ enum Parsed {
     Page(Located<Page>),
     Attachment(String),
     Nothing,
+}
+
+impl Parsed {
+    /// The source text the parse holds, if it is a parsed record or settings file.
+    fn text(&self) -> Option<&str> {
+        Some(match self {
+            Parsed::Config(l) => &l.text,
+            Parsed::Orgs(l) => &l.text,
+            Parsed::Calendar(l) => &l.text,
+            Parsed::Targets(l) => &l.text,
+            Parsed::Report(l) => &l.text,
+            Parsed::Rect(l) => &l.text,
+            Parsed::Disclosure(l) => &l.text,
+            Parsed::Comments(l) => &l.text,
+            Parsed::Page(l) => &l.text,
+            Parsed::Attachment(_) | Parsed::Nothing => return None,
+        })
+    }
 }
 
 impl Loaded {
@@ -367,8 +366,8 @@ fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Di
         }),
         FileKind::Disclosure { year: y, org, slug } => {
             md_file(&path, text, &mut diags, |d: &mut Disclosure, b| d.body = b).map(|mut l| {
-                l.value.slug = slug.clone();
-                l.value.year = year(&y).unwrap_or_default();
+                l.value_mut().slug = slug.clone();
+                l.value_mut().year = year(&y).unwrap_or_default();
                 l.path_year = year(&y);
                 l.path_org = Some(org);
                 l.slug = Some(slug);
@@ -381,7 +380,7 @@ fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Di
             Parsed::Comments(l)
         }),
         FileKind::Page { slug } => md_file(&path, text, &mut diags, |p: &mut Page, b| p.body = b).map(|mut l| {
-            l.value.slug = slug.clone();
+            l.value_mut().slug = slug.clone();
             l.slug = Some(slug);
             Parsed::Page(l)
         }),
@@ -396,13 +395,26 @@ fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Di
     (parsed.unwrap_or(Parsed::Nothing), diags)
 }
 
-fn located<T>(value: T, path: &str, positions: Positions, text: String) -> Located<T> {
-    Located { value, path: path.to_string(), positions, path_year: None, path_org: None, slug: None, text }
+fn located<T>(value: T, path: &str, positions: LazyPositions, text: String) -> Located<T> {
+    let digest = crate::validate::digest_hex(text.as_bytes());
+    Located {
+        value: Arc::new(value),
+        path: path.to_string(),
+        positions,
+        path_year: None,
+        path_org: None,
+        slug: None,
+        text: text.into(),
+        digest,
+    }
 }
 
 fn yaml_file<T: DeserializeOwned>(path: &str, text: String, diags: &mut Diagnostics) -> Option<Located<T>> {
     match yaml::parse::<T>(&text, 0) {
-        Ok((v, pos)) => Some(located(v, path, pos, text)),
+        Ok(v) => {
+            let positions = LazyPositions::new(0..text.len(), 0);
+            Some(located(v, path, positions, text))
+        }
         Err(problems) => {
             problems.into_iter().for_each(|p| diags.push(p.into_diagnostic(path)));
             None
@@ -422,9 +434,12 @@ fn md_file<T: DeserializeOwned>(
         return None;
     };
     match yaml::parse::<T>(front, offset) {
-        Ok((mut v, pos)) => {
+        Ok(mut v) => {
             set_body(&mut v, body.to_string());
-            Some(located(v, path, pos, text))
+            // `front` is a slice of `text`: its offset there is the distance between their starts.
+            let start = front.as_ptr() as usize - text.as_ptr() as usize;
+            let positions = LazyPositions::new(start..start + front.len(), offset);
+            Some(located(v, path, positions, text))
         }
         Err(problems) => {
             problems.into_iter().for_each(|p| diags.push(p.into_diagnostic(path)));

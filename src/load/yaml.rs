@@ -1,62 +1,13 @@
-//! YAML text -> typed values with located errors, and a map from key paths (`entries[2].reply.on`)
-//! to source positions so later rules can point at the offending key or value. The only code that
-//! calls serde_yaml; never applies content rules.
+//! YAML text -> typed values with located errors, each with a plain-Chinese message and, for the
+//! common mistakes, a hint. The only code that calls serde_yaml; never applies content rules.
+//!
+//! A document is read once, by serde_yaml through [`super::guard`]; only a document with a problem
+//! (or one the guard doubts) is read again the slow way, with the positions walk of
+//! [`super::positions`] first, which locates every problem.
 
+use super::positions::{map_positions, Positions, MAX_DEPTH};
 use crate::diagnostics::{at, Diagnostic, Pos};
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
-
-/// Where each key path of a document sits in its file.
-#[derive(Debug, Clone, Default)]
-pub struct Positions {
-    keys: HashMap<String, Pos>,
-    values: HashMap<String, Pos>,
-}
-
-impl Positions {
-    /// Position of the key at `path` (or its nearest located ancestor), else the file start.
-    pub fn key(&self, path: &str) -> Pos {
-        self.lookup(&self.keys, path)
-    }
-
-    /// Position of the value at `path` (or its nearest located ancestor), else the file start.
-    pub fn value(&self, path: &str) -> Pos {
-        self.lookup(&self.values, path)
-    }
-
-    /// Position of the key at exactly `path`, if the file has that key.
-    pub fn find_key(&self, path: &str) -> Option<Pos> {
-        self.keys.get(path).copied()
-    }
-
-    /// Position of the value at exactly `path`, if the file has that value.
-    pub fn find_value(&self, path: &str) -> Option<Pos> {
-        self.values.get(path).copied()
-    }
-
-    fn lookup(&self, map: &HashMap<String, Pos>, path: &str) -> Pos {
-        let mut p = path;
-        loop {
-            if let Some(pos) = map.get(p).or_else(|| self.values.get(p)) {
-                return *pos;
-            }
-            match parent_path(p) {
-                Some(parent) => p = parent,
-                None => return self.values.get("").copied().unwrap_or(Pos::START),
-            }
-        }
-    }
-}
-
-fn parent_path(path: &str) -> Option<&str> {
-    if path.is_empty() {
-        return None;
-    }
-    let cut = path.rfind(['.', '[']).unwrap_or(0);
-    Some(&path[..cut])
-}
 
 /// A YAML problem found while parsing or deserializing.
 #[derive(Debug, Clone)]
@@ -78,8 +29,37 @@ impl YamlProblem {
     }
 }
 
-/// Parses `text` (which starts at file line `line_offset + 1`) into `T`, and maps its key positions.
-pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, Positions), Vec<YamlProblem>> {
+/// Parses `text` (which starts at file line `line_offset + 1`) into `T`, every problem located.
+pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Vec<YamlProblem>> {
+    match quick(text) {
+        Some(value) => Ok(value),
+        None => parse_located(text, line_offset),
+    }
+}
+
+/// The one-pass read of a document that holds nothing only the positions walk finds (checked by
+/// [`super::guard`]): `None` sends it to [`parse_located`], which reads it again and decides.
+fn quick<T: DeserializeOwned>(text: &str) -> Option<T> {
+    // A control character, an empty file and deep flow nesting (libyaml's time grows with the
+    // depth times the tokens; the walk refuses it early) go the slow way.
+    if has_control(text) || text.trim().is_empty() || flow_openers(text) > MAX_DEPTH {
+        return None;
+    }
+    super::guard::deserialize(serde_yaml::Deserializer::from_str(text))
+}
+
+/// How many `[` and `{` the text has: more than the flow nesting it can hold.
+fn flow_openers(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'[' || b == b'{').count()
+}
+
+/// Whether `text` holds a character [`control_chars`] reports.
+fn has_control(text: &str) -> bool {
+    super::chars::find(text.as_bytes(), super::chars::control_at).is_some()
+}
+
+/// [`parse`] the slow way: the positions walk first, then serde_yaml, every problem located.
+fn parse_located<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Vec<YamlProblem>> {
     // libyaml stops at the first control character and names only its byte offset.
     let controls = control_chars(text, line_offset);
     if !controls.is_empty() {
@@ -102,7 +82,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<(T, 
     }
     let de = serde_yaml::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(v) if problems.is_empty() => Ok((v, positions)),
+        Ok(v) if problems.is_empty() => Ok(v),
         Ok(_) => Err(problems),
         Err(e) => {
             // A duplicate key found by the position walk explains serde's 1:1 error better.
@@ -321,154 +301,6 @@ fn hint_for(text: &str, line: usize, raw: &str) -> Option<String> {
     None
 }
 
-/// Nesting no content needs and serde_yaml refuses anyway (its recursion limit).
-const MAX_DEPTH: usize = 128;
-
-/// Walks the YAML events of the first document once, recording where every key and value starts,
-/// and whether the document uses aliases.
-fn map_positions(text: &str, line_offset: usize) -> (Positions, Vec<YamlProblem>, bool) {
-    let mut walker = Walker { line_offset, ..Walker::default() };
-    let mut parser = Parser::new_from_str(text);
-    // Events are pulled in a loop: `Parser::load` recurses per level and overflows the stack on a
-    // deeply nested file. Syntax errors are reported by serde_yaml, which locates them; here they
-    // only stop the walk, except the scanner's own nesting limit (255 brackets).
-    loop {
-        let (ev, mark) = match parser.next_token() {
-            Ok(event) => event,
-            Err(e) if e.info().contains("recursion limit") => break walker.too_deep(e.marker()),
-            Err(_) => break,
-        };
-        if matches!(ev, Event::DocumentEnd | Event::StreamEnd) {
-            break;
-        }
-        walker.on_event(ev, mark);
-        if walker.stack.len() > MAX_DEPTH {
-            break walker.too_deep(&mark);
-        }
-    }
-    (walker.positions, walker.problems, walker.aliases)
-}
-
-enum Frame {
-    /// A mapping: the path of the mapping and the key waiting for its value (if any).
-    Map {
-        path: String,
-        key: Option<String>,
-        seen: Vec<String>,
-    },
-    Seq {
-        path: String,
-        next: usize,
-    },
-}
-
-#[derive(Default)]
-struct Walker {
-    line_offset: usize,
-    stack: Vec<Frame>,
-    positions: Positions,
-    problems: Vec<YamlProblem>,
-    aliases: bool,
-}
-
-impl Walker {
-    fn pos(&self, m: &Marker) -> Pos {
-        Pos { line: m.line() + self.line_offset, col: m.col() + 1 }
-    }
-
-    fn too_deep(&mut self, m: &Marker) {
-        self.problems.push(YamlProblem {
-            pos: self.pos(m),
-            rule: "yaml-too-complex",
-            field: String::new(),
-            message: format!("YAML 嵌套超过 {MAX_DEPTH} 层，已拒绝读取"),
-            hint: Some("多半是括号 [ 或 { 没有配对，或缩进层层加深；请检查这一行".into()),
-        });
-    }
-
-    /// The path a value arriving now belongs to; advances the parent frame.
-    fn next_value_path(&mut self) -> Option<String> {
-        match self.stack.last_mut() {
-            None => Some(String::new()),
-            Some(Frame::Seq { path, next }) => {
-                let p = format!("{path}[{next}]");
-                *next += 1;
-                Some(p)
-            }
-            Some(Frame::Map { path, key, .. }) => key.take().map(|k| join(path, &k)),
-        }
-    }
-
-    fn value_at(&mut self, pos: Pos) -> Option<String> {
-        let path = self.next_value_path()?;
-        self.positions.values.entry(path.clone()).or_insert(pos);
-        Some(path)
-    }
-
-    fn scalar(&mut self, s: String, pos: Pos) {
-        if let Some(Frame::Map { path, key: key @ None, seen }) = self.stack.last_mut() {
-            // A block mapping's start marker sits after its first key; the key is where it begins.
-            if seen.is_empty() {
-                let start = self.positions.values.entry(path.clone()).or_insert(pos);
-                *start = (*start).min(pos);
-            }
-            let full = join(path, &s);
-            if seen.contains(&s) {
-                self.problems.push(YamlProblem {
-                    pos,
-                    rule: "duplicate-key",
-                    field: full.clone(),
-                    message: format!("键 `{s}` 在同一层出现了两次"),
-                    hint: Some("删除或合并重复的那一行".into()),
-                });
-            }
-            seen.push(s.clone());
-            self.positions.keys.entry(full).or_insert(pos);
-            *key = Some(s);
-            return;
-        }
-        self.value_at(pos);
-    }
-}
-
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_string()
-    } else {
-        format!("{path}.{key}")
-    }
-}
-
-impl MarkedEventReceiver for Walker {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        let pos = self.pos(&mark);
-        match ev {
-            Event::Scalar(s, ..) => self.scalar(s, pos),
-            Event::Alias(_) => {
-                self.aliases = true;
-                // An alias used as a key has no name to record; as a value it just occupies the slot.
-                if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
-                    *key = Some("*".into());
-                } else {
-                    self.value_at(pos);
-                }
-            }
-            Event::MappingStart(..) => {
-                let path = self.value_at(pos).unwrap_or_default();
-                self.stack.push(Frame::Map { path, key: None, seen: Vec::new() });
-            }
-            Event::SequenceStart(..) => {
-                let path = self.value_at(pos).unwrap_or_default();
-                self.stack.push(Frame::Seq { path, next: 0 });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-            }
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,8 +323,10 @@ mod tests {
 
     #[test]
     fn positions_of_nested_keys_and_values() {
+        use crate::load::positions::positions;
         let text = "title: x\nentries:\n  - id: a\n    n: 1\n  - id: b\n    n: 2\n";
-        let (_, p) = parse::<Doc>(text, 1).unwrap();
+        assert!(parse::<Doc>(text, 1).is_ok());
+        let p = positions(text, 1);
         assert_eq!(p.key("entries[1].n"), Pos { line: 7, col: 5 });
         assert_eq!(p.value("entries[1].n"), Pos { line: 7, col: 8 });
         assert_eq!(p.value("entries[0]"), Pos { line: 4, col: 5 });
@@ -600,5 +434,72 @@ mod tests {
         assert_eq!(errs[0].rule, "wrong-type");
         assert_eq!(errs[0].field, "entries[0].n");
         assert_eq!(errs[0].pos.line, 4);
+    }
+}
+
+#[cfg(test)]
+mod one_pass {
+    //! Whenever the one-pass read gives a value, the slow read (positions walk first) gives the
+    //! same one: the guard's doubts cover everything only the walk reports.
+    use super::{parse_located, quick};
+    use crate::model::records::{Comments, Report};
+    use proptest::prelude::*;
+    use serde::de::DeserializeOwned;
+
+    const REPORT: &str = "org: cun-b\nyear: 2024\ntitle: 述职报告\npublished_on: 2025-01-20\nperiod: { from: 2025-01-20, to: 2025-01-28 }\napproval: { proposed_by: 村党支部, reviewed_by: 镇党建办, approved_by: 东镇党委, approved_on: 2025-01-20 }\nreporter: { name: 某某某, post: 党支部书记 }\nmeeting: { date: 2025-01-20, host: zhen, form: 现场述职, participants: 50 }\nevaluation:\n  ballots_issued: 50\n  votes:\n    满意: 20\n    基本满意: 10\n    不满意: 20\n  grade: 较好\n  graded_by: zhen\n  graded_on: 2025-01-20\nsuperior_remarks: [台账不规范。]\nrectifications: []\n";
+    const COMMENTS: &str = "org: hexing\nyear: 2025\nentries:\n  - id: c1\n    received_on: 2025-03-02\n    channel: 意见箱\n    commenter: { name: 李明, contact: \"13800001234\" }\n    text: 村党群服务中心周六无人值班。\n    status: 已办结\n    reply: { on: 2025-03-12, by: 河兴村党支部, text: 已实行周六轮值。 }\n  - id: c2\n    received_on: 2025-03-05\n    text: 路灯坏了。\n    status: 已受理\n";
+
+    fn agrees<T: DeserializeOwned + std::fmt::Debug>(text: &str) -> Result<(), TestCaseError> {
+        if let Some(fast) = quick::<T>(text) {
+            let slow = parse_located::<T>(text, 0);
+            prop_assert!(slow.is_ok(), "read in one pass but not the slow way: {text:?}\n{slow:?}");
+            prop_assert_eq!(format!("{fast:?}"), format!("{:?}", slow.unwrap()));
+        }
+        Ok(())
+    }
+
+    /// `doc` with line `from` copied before line `to`, then `extra` as a line before line `at`.
+    fn mutated(doc: &str, from: usize, to: usize, extra: &str, at: usize) -> String {
+        let mut lines: Vec<&str> = doc.lines().collect();
+        let copy = lines[from % lines.len()];
+        lines.insert(to % (lines.len() + 1), copy);
+        if !extra.is_empty() {
+            lines.insert(at % (lines.len() + 1), extra);
+        }
+        lines.join("\n") + "\n"
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        #[test]
+        fn copied_lines_and_extra_keys_read_alike(
+            from in 0usize..40,
+            to in 0usize..40,
+            at in 0usize..40,
+            extra in "( {0,6}(- )?(满意|不满意|id|text|org|votes|\"满意\"|'id'|[a-z]{1,3}): ?(\\{ ?[a-z]{1,2}: 1, ?[a-z]{1,2}: 2 ?\\}|[0-9]{1,2}|[一-龥]{1,3}|&a x|\\*a)?)?",
+        ) {
+            for doc in [REPORT, COMMENTS] {
+                let text = mutated(doc, from, to, &extra, at);
+                agrees::<Report>(&text)?;
+                agrees::<Comments>(&text)?;
+            }
+        }
+
+        #[test]
+        fn yaml_like_text_reads_alike(text in "([a-z_]{1,8}(:|：)[ \\t]?(\\[|\\{|\"|'|-|[0-9]{1,4}|[一-龥]{1,4}|\\*a|&a)?\\n( {0,4}- )?){0,30}") {
+            agrees::<Report>(&text)?;
+            agrees::<Comments>(&text)?;
+        }
+    }
+
+    #[test]
+    fn the_seed_documents_read_in_one_pass() {
+        assert!(quick::<Report>(REPORT).is_some());
+        assert!(quick::<Comments>(COMMENTS).is_some());
+        // A vote counted twice is a doubt: the slow read reports the duplicate key.
+        let twice = REPORT.replace("    不满意: 20\n", "    不满意: 20\n    满意: 1\n");
+        assert!(quick::<Report>(&twice).is_none());
+        assert_eq!(parse_located::<Report>(&twice, 0).unwrap_err()[0].rule, "duplicate-key");
     }
 }

@@ -20,16 +20,25 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// A validated record with where it came from.
 #[derive(Debug, Clone)]
 pub struct Record<T> {
-    pub value: T,
+    /// Shared with the parse `serve` keeps: a rebuild makes a `Site` without copying records.
+    pub value: std::sync::Arc<T>,
     /// Source path relative to the site root.
     pub path: String,
     /// SHA-256 of the normalised source text, hex.
     pub digest: String,
     /// The normalised source text (what a release stores).
-    pub source: String,
+    pub source: std::sync::Arc<str>,
 }
 
 impl<T> Record<T> {
+    /// The value to change, copied first if anything else holds it.
+    pub fn value_mut(&mut self) -> &mut T
+    where
+        T: Clone,
+    {
+        std::sync::Arc::make_mut(&mut self.value)
+    }
+
     /// The record's stable key: its source path without `content/` and the extension
     /// (`reports/2024/hexing`, `disclosures/2025/hexing/fazhan`).
     pub fn key(&self) -> String {
@@ -238,7 +247,7 @@ fn report_figures(
     let rules = &config.evaluation;
     // Withdrawn reports are not evaluations any more: they neither rank nor get ranked.
     let live_ix: Vec<usize> = (0..reports.len()).filter(|&i| reports[i].value.withdrawn.is_none()).collect();
-    let live: Vec<&Report> = live_ix.iter().map(|&i| &reports[i].value).collect();
+    let live: Vec<&Report> = live_ix.iter().map(|&i| &*reports[i].value).collect();
     let mut ranks = vec![None; reports.len()];
     for (k, rank) in figures::ranks(&live, orgs, rules).into_iter().enumerate() {
         ranks[live_ix[k]] = rank;

@@ -65,12 +65,12 @@ pub fn matches(latest: Option<&Entry>, current: &[Current]) -> bool {
 /// at 10,000 records a copy would be every byte of content again.
 pub fn working_sources(site: &Site) -> BTreeMap<&str, &str> {
     let mut m = BTreeMap::new();
-    m.extend(site.targets.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
-    m.extend(site.reports.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
-    m.extend(site.disclosures.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
-    m.extend(site.rectifications.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
-    m.extend(site.comments.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
-    m.extend(site.pages.iter().map(|r| (r.digest.as_str(), r.source.as_str())));
+    m.extend(site.targets.iter().map(|r| (r.digest.as_str(), &*r.source)));
+    m.extend(site.reports.iter().map(|r| (r.digest.as_str(), &*r.source)));
+    m.extend(site.disclosures.iter().map(|r| (r.digest.as_str(), &*r.source)));
+    m.extend(site.rectifications.iter().map(|r| (r.digest.as_str(), &*r.source)));
+    m.extend(site.comments.iter().map(|r| (r.digest.as_str(), &*r.source)));
+    m.extend(site.pages.iter().map(|r| (r.digest.as_str(), &*r.source)));
     m
 }
 
@@ -135,7 +135,7 @@ pub fn public_text(key: &str, source: &str, today: crate::model::common::Date) -
         return source.to_string();
     }
     match crate::load::yaml::parse::<Comments>(source, 0) {
-        Ok((c, _)) => comments_text(&c),
+        Ok(c) => comments_text(&c),
         Err(_) => "（该版本无法显示）".to_string(),
     }
 }
@@ -144,7 +144,7 @@ pub fn public_text(key: &str, source: &str, today: crate::model::common::Date) -
 fn disclosure_text(source: &str, today: crate::model::common::Date) -> String {
     let front = crate::load::split_front_matter(source).map(|(f, _, _)| f);
     let parsed = front.and_then(|f| crate::load::yaml::parse::<crate::model::records::Disclosure>(f, 1).ok());
-    match parsed.and_then(|(d, _)| d.take_down_on) {
+    match parsed.and_then(|d| d.take_down_on) {
         Some(t) if t <= today => format!("（本公示含有个人信息，已于{}撤下，不再显示原文）\n", t.chinese()),
         _ => source.to_string(),
     }

@@ -2,8 +2,9 @@
 //! org with its current items, each with its check code, laid out for paper. Builds page jobs only:
 //! never renders templates, never makes URLs itself (routes does), never prints PDFs (print does).
 
+use super::deps::Tracker;
 use super::views::{comment_views, org_ref, period_view, CommentView, OrgRef, PeriodView};
-use super::{markdown, qr, routes, PageJob};
+use super::{markdown, qr, routes, Job, PageJob};
 use crate::config::Paper;
 use crate::model::common::Date;
 use crate::model::figures::{completion_rate, percent, CommentStats, RankFig};
@@ -18,15 +19,27 @@ use tera::{Context, Value};
 /// At most this many comments on a board: a board is read standing, the rest are on the web page.
 const COMMENTS_SHOWN: usize = 5;
 
-pub fn jobs(site: &Site) -> Vec<PageJob> {
-    // A board draws a QR code per item: built in parallel, in tree order.
-    let boards: Vec<Board> = site.orgs.preorder().into_par_iter().map(|(ix, _)| board(site, ix)).collect();
-    let mut jobs = vec![index(site, &boards)];
-    jobs.extend(boards.into_iter().map(|b| {
-        let mut ctx = Context::new();
-        let (path, title) = (b.path.clone(), b.title.clone());
-        ctx.insert("board", &b);
-        PageJob { path, template: "boards/board.html", title, context: ctx }
+/// The board index (every org's board, with what each posts), then one board per org, made from
+/// that org's records.
+pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    let all = t.deps().all_targets().all_reports().all_rects().all_disclosures().all_comments();
+    let mut jobs = vec![Job::later(routes::boards(), all, move || index(site))];
+    jobs.extend(site.orgs.preorder().into_iter().map(|(ix, _)| {
+        let own = site.records_of(site.orgs.orgs[ix].id.as_str());
+        let deps = t
+            .deps()
+            .targets(own.targets.iter().copied())
+            .reports(own.reports.iter().copied())
+            .rects(own.rectifications.iter().copied())
+            .disclosures(own.disclosures.iter().copied())
+            .comments_files(own.comments.iter().copied());
+        Job::later(routes::board(site.orgs.orgs[ix].id.as_str()), deps, move || {
+            let b = board(site, ix);
+            let mut ctx = Context::new();
+            let (path, title) = (b.path.clone(), b.title.clone());
+            ctx.insert("board", &b);
+            PageJob { path, template: "boards/board.html", title, context: ctx }
+        })
     }));
     jobs
 }
@@ -174,21 +187,15 @@ fn board(site: &Site, ix: usize) -> Board {
     let targets = targets_item(site, id);
     let report = report_item(site, id);
     let rects = rects_item(site, id, &org.short_name);
-    let notices = notices(site, id);
+    let notices: Vec<NoticeItem> = active_notices(site, id).into_iter().map(|d| notice(site, d)).collect();
     let comments = comments_item(site, id, &org.short_name);
-    let item_count = targets.is_some() as usize
-        + report.is_some() as usize
-        + rects.is_some() as usize
-        + notices.len()
-        + comments.is_some() as usize;
+    let item_count =
+        item_count([targets.is_some(), report.is_some(), rects.is_some(), comments.is_some()], notices.len());
     Board {
         path: routes::board(id),
-        title: format!("{}党务公开栏", org.short_name),
+        title: board_title(&org),
         secretary: o.secretary.as_ref().and_then(|s| s.current(site.today)).map(str::to_string),
-        paper: match site.config.paper {
-            Paper::A4 => "A4",
-            Paper::A3 => "A3",
-        },
+        paper: paper(site),
         targets,
         report,
         rects,
@@ -316,8 +323,13 @@ fn rects_item(site: &Site, id: &str, short_name: &str) -> Option<RectsItem> {
     })
 }
 
+/// Items on a board: the ones present of its four sections and its notices.
+fn item_count(sections: [bool; 4], notices: usize) -> usize {
+    sections.into_iter().filter(|&s| s).count() + notices
+}
+
 /// Disclosures within their 公示期 on the build date, newest first.
-fn notices(site: &Site, id: &str) -> Vec<NoticeItem> {
+fn active_notices<'a>(site: &'a Site, id: &str) -> Vec<&'a Record<Disclosure>> {
     let mut list: Vec<&Record<Disclosure>> = site
         .records_of(id)
         .disclosures
@@ -327,7 +339,7 @@ fn notices(site: &Site, id: &str) -> Vec<NoticeItem> {
         .filter(|d| period_view(d.value.period.as_ref(), site.today).is_some_and(|p| p.active))
         .collect();
     list.sort_by(|a, b| b.value.published_on.cmp(&a.value.published_on).then_with(|| a.path.cmp(&b.path)));
-    list.into_iter().map(|d| notice(site, d)).collect()
+    list
 }
 
 fn notice(site: &Site, d: &Record<Disclosure>) -> NoticeItem {
@@ -401,33 +413,58 @@ fn comments_item(site: &Site, id: &str, short_name: &str) -> Option<CommentsItem
 }
 
 #[derive(Serialize)]
-struct IndexLine<'a> {
-    org: &'a OrgRef,
+struct IndexLine {
+    org: OrgRef,
     depth: usize,
-    url: &'a str,
-    title: &'a str,
+    url: String,
+    title: String,
     item_count: usize,
     notices: usize,
 }
 
-fn index(site: &Site, boards: &[Board]) -> PageJob {
-    let depths = site.orgs.preorder();
-    let lines: Vec<IndexLine> = boards
-        .iter()
-        .zip(&depths)
-        .map(|(b, (_, depth))| IndexLine {
-            org: &b.org,
-            depth: *depth,
-            url: &b.path,
-            title: &b.title,
-            item_count: b.item_count,
-            notices: b.notices.len(),
+/// The index of boards: each org's board with how many items it posts. Counts the items the way
+/// `board` gathers them, without building the boards (no QR codes, no Markdown).
+fn index(site: &Site) -> PageJob {
+    let lines: Vec<IndexLine> = site
+        .orgs
+        .preorder()
+        .into_par_iter()
+        .map(|(ix, depth)| {
+            let org = org_ref(site, ix);
+            let id = site.orgs.orgs[ix].id.as_str();
+            let notices = active_notices(site, id).len();
+            let sections = [
+                targets_item(site, id).is_some(),
+                report_item(site, id).is_some(),
+                rects_item(site, id, &org.short_name).is_some(),
+                comments_item(site, id, &org.short_name).is_some(),
+            ];
+            IndexLine {
+                depth,
+                url: routes::board(id),
+                title: board_title(&org),
+                item_count: item_count(sections, notices),
+                notices,
+                org,
+            }
         })
         .collect();
     let mut ctx = Context::new();
     ctx.insert("lines", &lines);
-    ctx.insert("paper", boards.first().map(|b| b.paper).unwrap_or("A4"));
+    ctx.insert("paper", paper(site));
     PageJob { path: routes::boards(), template: "boards/index.html", title: "公示栏".into(), context: ctx }
+}
+
+fn board_title(org: &OrgRef) -> String {
+    format!("{}党务公开栏", org.short_name)
+}
+
+/// `A4` or `A3`: the `@page` size and the type scale.
+fn paper(site: &Site) -> &'static str {
+    match site.config.paper {
+        Paper::A4 => "A4",
+        Paper::A3 => "A3",
+    }
 }
 
 /// Tera filter: a value as a quoted CSS string, for `@page` margin boxes. Every ASCII character

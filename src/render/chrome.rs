@@ -55,6 +55,15 @@ impl Common {
         Common { site: SiteView::of(site), build: build.clone(), nav: nav(site), rendered: Mutex::default() }
     }
 
+    /// A fingerprint of everything shared by every page (site, build, navigation), for `serve`'s
+    /// dependency tracking.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::hash::DefaultHasher::new();
+        super::deps::json(&(&self.site, &self.build, &self.nav), &mut h);
+        h.finish()
+    }
+
     /// Adds the shared variables and the rendered header and footer to a page's context.
     pub fn fill(&self, tera: &Tera, ctx: &mut Context, path: &str, title: &str) -> Result<()> {
         let key = ChromeKey {

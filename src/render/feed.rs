@@ -41,12 +41,22 @@ fn xml_escape(s: &str) -> String {
 }
 
 pub fn write_all(site: &Site, out: &mut Output) {
-    let Some(base) = site.config.base_url() else {
-        return;
-    };
-    let entries = entries(site);
-    out.insert(routes::feed(), atom(site, &base, &entries).into_bytes());
-    let mut pages: Vec<&String> = out.files.keys().filter(|k| k.ends_with("index.html")).collect();
+    let feed = feed(site);
+    let sitemap = sitemap(site, out.files.keys().map(String::as_str));
+    out.files.extend(feed.into_iter().chain(sitemap));
+}
+
+/// `feed.xml`: (path, bytes), when there is a `base_url`.
+pub fn feed(site: &Site) -> Option<(String, Vec<u8>)> {
+    let base = site.config.base_url()?;
+    Some((routes::feed(), atom(site, &base, &entries(site)).into_bytes()))
+}
+
+/// `sitemap.xml` listing the pages among `paths` (every output path but the feed and sitemap):
+/// (path, bytes), when there is a `base_url`.
+pub fn sitemap<'k>(site: &Site, paths: impl Iterator<Item = &'k str>) -> Option<(String, Vec<u8>)> {
+    let base = site.config.base_url()?;
+    let mut pages: Vec<&str> = paths.filter(|k| k.ends_with("index.html")).collect();
     pages.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -55,7 +65,7 @@ pub fn write_all(site: &Site, out: &mut Output) {
         xml.push_str(&format!("  <url><loc>{}</loc></url>\n", xml_escape(&routes::absolute(&base, p))));
     }
     xml.push_str("</urlset>\n");
-    out.insert(routes::sitemap(), xml.into_bytes());
+    Some((routes::sitemap(), xml.into_bytes()))
 }
 
 fn atom(site: &Site, base: &str, entries: &[Entry]) -> String {

@@ -2,7 +2,8 @@
 //! version list and every old version with a line diff against the one before; and the version badge
 //! record pages carry. Reads the history the pipeline put in `Site`; never touches the ledger.
 
-use super::{routes, PageJob};
+use super::deps::Tracker;
+use super::{routes, Job, PageJob};
 use crate::model::history::{RecordHistory, Version};
 use crate::model::Site;
 use serde::Serialize;
@@ -24,30 +25,41 @@ pub fn version_badge(site: &Site, key: &str) -> serde_json::Value {
     })
 }
 
-pub fn jobs(site: &Site) -> Vec<PageJob> {
+/// The release list, each release's page and every record's version pages, once there is a
+/// release. Each page's inputs are the values it shows (a release's linked titles, a version and
+/// the one before it) besides the release list, which every page depends on anyway.
+pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     if site.history.releases.is_empty() {
         return Vec::new();
     }
     let titles = titles(site);
-    let mut jobs = vec![release_list(site)];
+    let mut jobs = vec![Job::later(routes::releases(), t.deps(), move || release_list(site))];
     jobs.extend(site.history.releases.iter().map(|r| {
         let link = |keys: &[String]| keys.iter().map(|k| linked(k, &titles)).collect::<Vec<_>>();
-        let mut ctx = Context::new();
-        ctx.insert("release", r);
         let groups = serde_json::json!([
             {"label": "新增", "items": link(&r.added)},
             {"label": "更正", "items": link(&r.changed)},
             {"label": "撤回", "items": link(&r.withdrawn)},
         ]);
-        ctx.insert("groups", &groups);
-        job(routes::release(r.number), "releases/release.html", &format!("第{}版发布内容", r.number), ctx)
+        let deps = t.deps().value(&(r.number, &groups));
+        Job::later(routes::release(r.number), deps, move || {
+            let mut ctx = Context::new();
+            ctx.insert("release", r);
+            ctx.insert("groups", &groups);
+            job(routes::release(r.number), "releases/release.html", &format!("第{}版发布内容", r.number), ctx)
+        })
     }));
     for (key, h) in site.history.records.iter().filter(|(_, h)| !h.versions.is_empty()) {
         let title = titles.get(key).cloned().unwrap_or_else(|| key.clone());
-        jobs.push(version_list(key, h, &title));
+        let deps = t.deps().value(&(key, h, &title));
+        let list_title = title.clone();
+        jobs.push(Job::later(routes::history(key), deps, move || version_list(key, h, &list_title)));
         for (i, v) in h.versions.iter().enumerate() {
             let previous = i.checked_sub(1).map(|p| &h.versions[p]);
-            jobs.push(version_page(key, v, previous, &title));
+            let deps = t.deps().value(&(key, v, previous, &title));
+            let title = title.clone();
+            let path = routes::history_version(key, v.number);
+            jobs.push(Job::later(path, deps, move || version_page(key, v, previous, &title)));
         }
     }
     jobs

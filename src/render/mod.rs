@@ -6,8 +6,10 @@ pub mod boards;
 pub mod charts;
 pub mod chrome;
 pub mod data;
+pub mod deps;
 pub mod feed;
 pub mod history;
+mod incremental;
 pub mod markdown;
 pub mod pages;
 pub mod qr;
@@ -20,6 +22,7 @@ use crate::error::{Error, Result};
 use crate::model::common::Date;
 use crate::model::Site;
 use crate::timings::stage;
+pub use incremental::{render_changed, Bytes, Delta, RenderCache};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -69,44 +72,34 @@ pub struct PageJob {
     pub context: tera::Context,
 }
 
-/// A page ready to render, or the recipe for one. Heavy pages (a notice with its Markdown body, a
-/// long listing) gather their data only when their turn to render comes: in parallel, and without
-/// a big site ever holding every page's data at once.
-pub enum Job<'a> {
-    Ready(PageJob),
-    Later(Box<dyn FnOnce() -> PageJob + Send + 'a>),
+/// A page to render: its path, what its data is made from ([`deps::Deps`]) and the recipe for the
+/// data. The data is gathered only when the page's turn to render comes (in parallel, without a
+/// big site ever holding every page's data at once), and not at all when `serve` finds the page's
+/// inputs unchanged.
+pub struct Job<'a> {
+    pub path: String,
+    /// Fingerprint of the page's inputs (0 when nothing is tracked).
+    pub deps: u64,
+    build: Box<dyn FnOnce() -> PageJob + Send + 'a>,
 }
 
 impl<'a> Job<'a> {
-    pub fn later(build: impl FnOnce() -> PageJob + Send + 'a) -> Job<'a> {
-        Job::Later(Box::new(build))
+    /// A page at `path` made from `deps`, its data built by `build` when it is rendered.
+    pub fn later(path: String, deps: deps::Deps, build: impl FnOnce() -> PageJob + Send + 'a) -> Job<'a> {
+        Job { path, deps: deps.finish(), build: Box::new(build) }
     }
 
-    fn into_page(self) -> PageJob {
-        match self {
-            Job::Ready(page) => page,
-            Job::Later(build) => build(),
+    /// A page whose data is already built.
+    pub fn ready(page: PageJob, deps: deps::Deps) -> Job<'a> {
+        Job { path: page.path.clone(), deps: deps.finish(), build: Box::new(move || page) }
+    }
+
+    fn into_page(self) -> Result<PageJob> {
+        let page = (self.build)();
+        if page.path != self.path {
+            return Err(Error::Other(format!("网页路径不一致：{} 与 {}", self.path, page.path)));
         }
-    }
-}
-
-/// Pages rendered by an earlier run, for `serve`: a page whose template data did not change is not
-/// rendered again. Keyed by the theme, so a theme change renders everything.
-#[derive(Default)]
-pub struct RenderCache {
-    theme: u64,
-    tera: Option<Tera>,
-    pages: HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>,
-    /// Pages actually rendered by the last run (the rest came from the cache).
-    pub rendered: usize,
-    /// Whether to remember pages at all (a one-shot build has no use for them).
-    keep: bool,
-}
-
-impl RenderCache {
-    /// A cache that remembers rendered pages between runs.
-    pub fn keeping() -> RenderCache {
-        RenderCache { keep: true, ..RenderCache::default() }
+        Ok(page)
     }
 }
 
@@ -141,66 +134,39 @@ impl Progress {
     }
 }
 
-fn fingerprint<T: std::hash::Hash>(value: &T) -> u64 {
-    use std::hash::{DefaultHasher, Hasher};
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
-}
-
 /// Hashes a page's template and data, streaming the data's JSON into the hasher (no copy of the
 /// data, no JSON text).
 fn fingerprint_data(template: &str, data: &Value) -> u64 {
     use std::hash::{DefaultHasher, Hash, Hasher};
-    struct Hashing(DefaultHasher);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.write(bytes);
-            Ok(bytes.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut h = Hashing(DefaultHasher::new());
-    template.hash(&mut h.0);
-    let _ = serde_json::to_writer(&mut h, data);
-    h.0.finish()
+    let mut h = DefaultHasher::new();
+    template.hash(&mut h);
+    deps::json(data, &mut h);
+    h.finish()
+}
+
+/// Every page job of the site.
+fn all_jobs<'a>(site: &'a Site, tracker: &'a deps::Tracker) -> Vec<Job<'a>> {
+    let mut jobs = pages::jobs(site, tracker);
+    jobs.push(Job::ready(search::page(), tracker.deps()));
+    jobs
 }
 
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme, build: &BuildInfo, attachments_dir: &Path) -> Result<Output> {
-    render_cached(site, theme, build, attachments_dir, &mut RenderCache::default())
-}
-
-/// Like [`render`], rendering only the pages whose inputs (template data and theme) changed.
-pub fn render_cached(
-    site: &Site,
-    theme: &Theme,
-    build: &BuildInfo,
-    attachments_dir: &Path,
-    cache: &mut RenderCache,
-) -> Result<Output> {
-    let theme_print = fingerprint(&theme.files);
-    if cache.tera.is_none() || cache.theme != theme_print {
-        *cache = RenderCache {
-            theme: theme_print,
-            tera: Some(templates(theme)?),
-            keep: cache.keep,
-            ..RenderCache::default()
-        };
-    }
-    let tera = cache.tera.as_ref().expect("set above");
-    let previous = std::mem::take(&mut cache.pages);
-    let keep = cache.keep;
+    let tera = templates(theme)?;
     let common = chrome::Common::new(site, build);
+    let tracker = deps::Tracker::off();
     // The search index and the open data do not depend on the pages: built alongside them.
     let (rendered, (index, data)) = rayon::join(
         || {
-            let mut jobs = stage("render/jobs", || pages::jobs(site));
-            jobs.push(Job::Ready(search::page()));
+            let jobs = stage("render/jobs", || all_jobs(site, &tracker));
             let progress = Progress::new(jobs.len());
-            let rendered = stage("render/pages", || render_pages(jobs, tera, &common, &previous, keep, &progress));
+            let rendered = stage("render/pages", || {
+                jobs.into_par_iter()
+                    .inspect(|_| progress.inc())
+                    .map(|job| render_page(job, &tera, &common, false))
+                    .collect::<Vec<_>>()
+            });
             progress.bar.finish_and_clear();
             rendered
         },
@@ -215,16 +181,9 @@ pub fn render_cached(
         },
     );
     let mut out = Output::default();
-    cache.rendered = 0;
-    for r in rendered {
-        let (path, key, bytes, fresh) = r?;
-        cache.rendered += usize::from(fresh);
-        if keep {
-            out.insert(path.clone(), bytes.as_ref().clone());
-            cache.pages.insert(path, (key, bytes));
-        } else {
-            out.insert(path, std::sync::Arc::try_unwrap(bytes).unwrap_or_else(|a| a.as_ref().clone()));
-        }
+    for page in rendered {
+        let page = page?;
+        out.insert(page.path, page.html);
     }
     for (name, bytes) in theme.statics() {
         out.insert(routes::asset(name), bytes.to_vec());
@@ -236,43 +195,54 @@ pub fn render_cached(
     Ok(out)
 }
 
-/// A page as rendered: (path, data fingerprint, bytes, whether it was rendered now or came from the cache).
-type Rendered = (String, u64, std::sync::Arc<Vec<u8>>, bool);
+/// The files made from the whole site at once (open data, search index, feed and sitemap), for
+/// `serve`, which builds them after the pages. `other` are the paths of the pages and static files
+/// (the sitemap lists the pages).
+pub fn aggregates(site: &Site, other: Vec<&str>) -> Result<Output> {
+    let (index, data) = rayon::join(
+        || search::index_script(site),
+        || {
+            let mut data = Output::default();
+            data::write_all(site, &mut data).map(|_| data)
+        },
+    );
+    let mut out = data?;
+    out.files.extend(index);
+    let mut keys = other;
+    keys.extend(out.files.keys().map(String::as_str));
+    let sitemap = feed::sitemap(site, keys.into_iter());
+    out.files.extend(feed::feed(site).into_iter().chain(sitemap));
+    Ok(out)
+}
 
-/// Renders the jobs in parallel, each page through its template (or from the cache when its data did
-/// not change).
-fn render_pages(
-    jobs: Vec<Job>,
-    tera: &Tera,
-    common: &chrome::Common,
-    previous: &HashMap<String, (u64, std::sync::Arc<Vec<u8>>)>,
-    keep: bool,
-    progress: &Progress,
-) -> Vec<Result<Rendered>> {
-    jobs.into_par_iter()
-        .inspect(|_| progress.inc())
-        .map(|job| {
-            let job = job.into_page();
-            let mut ctx = job.context;
-            common.fill(tera, &mut ctx, &job.path, &job.title)?;
-            // Hashing the data costs a serialization; only worth it when pages are kept for next time.
-            let (ctx, key) = match keep {
-                true => {
-                    let data = ctx.into_json();
-                    let key = fingerprint_data(job.template, &data);
-                    (tera::Context::from_value(data)?, key)
-                }
-                false => (ctx, 0),
-            };
-            if let Some((k, bytes)) = previous.get(&job.path).filter(|(k, _)| *k == key) {
-                return Ok((job.path, *k, bytes.clone(), false));
-            }
-            let mut html = tera.render(job.template, &ctx).map_err(Error::from)?.into_bytes();
-            // The render buffer grew by doubling: kept as it is, a big site holds a third more.
-            html.shrink_to_fit();
-            Ok((job.path, key, std::sync::Arc::new(html), true))
-        })
-        .collect()
+/// A rendered page: its path, its HTML and, when asked for, its data's fingerprint.
+struct Rendered {
+    path: String,
+    html: Vec<u8>,
+    data: u64,
+}
+
+/// Builds a job's data and renders it through its template; `fingerprint` also hashes the data
+/// (for `RenderCache::checking`).
+fn render_page(job: Job, tera: &Tera, common: &chrome::Common, fingerprint: bool) -> Result<Rendered> {
+    let (page, data) = page_data(job, tera, common, fingerprint)?;
+    let mut html = tera.render(page.template, &page.context).map_err(Error::from)?.into_bytes();
+    // The render buffer grew by doubling: kept as it is, a big site holds a third more.
+    html.shrink_to_fit();
+    Ok(Rendered { path: page.path, html, data })
+}
+
+/// A job's data with the shared variables filled in, and its fingerprint when asked for.
+fn page_data(job: Job, tera: &Tera, common: &chrome::Common, fingerprint: bool) -> Result<(PageJob, u64)> {
+    let mut page = job.into_page()?;
+    common.fill(tera, &mut page.context, &page.path, &page.title)?;
+    if !fingerprint {
+        return Ok((page, 0));
+    }
+    let data = std::mem::take(&mut page.context).into_json();
+    let print = fingerprint_data(page.template, &data);
+    page.context = tera::Context::from_value(data)?;
+    Ok((page, print))
 }
 
 fn copy_attachments(site: &Site, dir: &Path, out: &mut Output) -> Result<()> {

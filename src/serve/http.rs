@@ -1,8 +1,9 @@
 //! The dev server's HTTP side (axum): serves the in-memory site and nothing else (a path is a key
 //! into the rendered output, so no request can reach a file outside it), checks the `Host` header,
-//! sends no CORS headers, injects the live-reload script into pages, streams reload events.
+//! sends no CORS headers, injects the live-reload script into pages, streams reload events. A
+//! request for a file being rebuilt waits until it is current.
 
-use super::State;
+use super::{Lookup, Shared};
 use crate::error::{Error, Result};
 use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
@@ -12,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use std::net::SocketAddr;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use tokio::sync::broadcast;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
@@ -20,9 +21,12 @@ use tokio_stream::StreamExt;
 const LIVE_JS: &str = include_str!("live.js");
 const DEFAULT_PORT: u16 = 1111;
 
+/// How long a request waits for a file being rebuilt before giving up.
+const WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Clone)]
 struct App {
-    state: Arc<RwLock<State>>,
+    state: Arc<Shared>,
     tx: broadcast::Sender<u64>,
     addr: SocketAddr,
 }
@@ -45,7 +49,7 @@ pub async fn bind(bind: &str, port: Option<u16>) -> Result<(tokio::net::TcpListe
 pub async fn run(
     listener: tokio::net::TcpListener,
     addr: SocketAddr,
-    state: Arc<RwLock<State>>,
+    state: Arc<Shared>,
     tx: broadcast::Sender<u64>,
 ) -> Result<()> {
     let app = App { state, tx, addr };
@@ -81,8 +85,10 @@ async fn status(AxumState(app): AxumState<App>, headers: HeaderMap) -> Response 
     if !host_allowed(&headers, app.addr) {
         return forbidden();
     }
-    let s = app.state.read().unwrap_or_else(|p| p.into_inner());
-    let body = serde_json::json!({ "generation": s.generation, "errors": s.errors });
+    let body = {
+        let s = app.state.lock();
+        serde_json::json!({ "generation": s.generation, "errors": s.errors })
+    };
     ([(header::CONTENT_TYPE, "application/json; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body.to_string())
         .into_response()
 }
@@ -104,13 +110,31 @@ async fn page(AxumState(app): AxumState<App>, req: Request) -> Response {
     let Some(key) = output_key(req.uri().path()) else {
         return (StatusCode::NOT_FOUND, "找不到").into_response();
     };
-    let output = app.state.read().unwrap_or_else(|p| p.into_inner()).output.clone();
-    let Some(bytes) = output.files.get(&key) else {
+    let Some(bytes) = current(&app.state, &key).await else {
         return (StatusCode::NOT_FOUND, "找不到该页面").into_response();
     };
-    let body = if key.ends_with(".html") { inject_live_reload(bytes) } else { bytes.clone() };
+    let body = if key.ends_with(".html") { inject_live_reload(&bytes) } else { bytes.as_ref().clone() };
     ([(header::CONTENT_TYPE, content_type(&key)), (header::CACHE_CONTROL, "no-store")], Body::from(body))
         .into_response()
+}
+
+/// The file at `key` once it is current, or `None` when the site has no such file.
+async fn current(state: &Shared, key: &str) -> Option<crate::render::Bytes> {
+    let mut changes = state.subscribe()?;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        // Subscribed before looking: a change after the look wakes the wait below.
+        let found = state.lock().lookup(key);
+        match found {
+            Lookup::Found(bytes) => return Some(bytes),
+            Lookup::Missing => return None,
+            Lookup::Wait => {
+                if tokio::time::timeout_at(deadline, changes.changed()).await.map_or(true, |r| r.is_err()) {
+                    return None;
+                }
+            }
+        }
+    }
 }
 
 /// The output key of a request path, or `None` for anything that tries to climb out.

@@ -31,7 +31,7 @@ pub fn check_reports(ctx: &mut Ctx, loaded: &Loaded) {
 /// Where a missing rectification is asked for: the report's `rectifications` list when it has one
 /// (that is what the editor must fill in), else `cause`.
 fn rectifications_pos(r: &Located<Report>, cause: &str) -> Pos {
-    r.positions.find_value("rectifications").unwrap_or_else(|| pos(r, cause))
+    r.positions().find_value("rectifications").unwrap_or_else(|| pos(r, cause))
 }
 
 fn check_evaluation(ctx: &mut Ctx, r: &Located<Report>, rects: &BTreeMap<&str, &RectItem>, ledgers_complete: bool) {
@@ -44,7 +44,7 @@ fn check_evaluation(ctx: &mut Ctx, r: &Located<Report>, rects: &BTreeMap<&str, &
                 "测评票选项 `{option}` 不在 site.yaml 的 evaluation.ballot 中；可选：{}",
                 rules.ballot.join("、")
             );
-            ctx.diags.push(at(&r.path, r.positions.key(&field)).error("vote-option", &field, msg));
+            ctx.diags.push(at(&r.path, r.positions().key(&field)).error("vote-option", &field, msg));
         }
     }
     let total: u32 = e.votes.values().sum();

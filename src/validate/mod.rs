@@ -6,6 +6,7 @@ mod evaluation;
 pub mod privacy;
 mod publication;
 mod records;
+mod strings;
 mod structure;
 mod text;
 
@@ -35,23 +36,24 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Working days in `from..=to`, warning once per year that has no calendar file.
-    pub fn workdays_inclusive(&mut self, from: Date, to: Date, path: &str, pos: Pos) -> u32 {
+    /// Working days in `from..=to`, warning once per year that has no calendar file (at `pos`, asked
+    /// only then: positions are mapped on first use).
+    pub fn workdays_inclusive(&mut self, from: Date, to: Date, path: &str, pos: impl Fn() -> Pos) -> u32 {
         self.warn_missing_calendar(from, to, path, pos);
         self.calendar.workdays_inclusive(from, to)
     }
 
-    pub fn workdays_after(&mut self, from: Date, to: Date, path: &str, pos: Pos) -> u32 {
+    pub fn workdays_after(&mut self, from: Date, to: Date, path: &str, pos: impl Fn() -> Pos) -> u32 {
         self.warn_missing_calendar(from, to, path, pos);
         self.calendar.workdays_after(from, to)
     }
 
-    fn warn_missing_calendar(&mut self, from: Date, to: Date, path: &str, pos: Pos) {
+    fn warn_missing_calendar(&mut self, from: Date, to: Date, path: &str, pos: impl Fn() -> Pos) {
         for year in self.calendar.missing_years(from, to) {
             if self.warned_calendar_years.insert(year) {
                 let msg =
                     format!("缺少 content/calendar/{year}.yaml，{year}年的工作日只按周末计算（未计节假日和调休）");
-                self.diags.push(at(path, pos).warning("calendar-missing", "", msg));
+                self.diags.push(at(path, pos()).warning("calendar-missing", "", msg));
             }
         }
     }
@@ -59,11 +61,34 @@ impl Ctx<'_> {
 
 /// Position helper for a located record.
 pub(crate) fn pos<T>(rec: &Located<T>, field: &str) -> Pos {
-    rec.positions.value(field)
+    rec.positions().value(field)
+}
+
+/// What `serve` keeps between validations: the personal-data scans of unchanged files. Every rule
+/// still runs on every validation; only the scan of a file whose text did not change is reused.
+#[derive(Default)]
+pub struct ValidateCache {
+    scans: text::ScanMemo,
+}
+
+impl ValidateCache {
+    pub fn keeping() -> ValidateCache {
+        ValidateCache { scans: text::ScanMemo::keeping() }
+    }
 }
 
 /// Validates everything loaded and, when there is no error, builds the site for `audience`.
 pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site>, Diagnostics) {
+    validate_cached(loaded, today, audience, &mut ValidateCache::default())
+}
+
+/// [`validate`] reusing the scans of files that did not change since `cache` was filled.
+pub fn validate_cached(
+    loaded: Loaded,
+    today: Date,
+    audience: Audience,
+    cache: &mut ValidateCache,
+) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let (Some(config), Some(orgs)) = (loaded.config.as_ref(), loaded.orgs.as_ref()) else {
         return (None, diags);
@@ -72,7 +97,7 @@ pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site
     let Some(tree) = structure::org_tree(orgs, &mut diags) else {
         return (None, diags);
     };
-    let calendar = Calendar::new(loaded.calendars.iter().map(|c| c.value.clone()));
+    let calendar = Calendar::new(loaded.calendars.iter().map(|c| (*c.value).clone()));
     structure::check_calendars(&loaded.calendars, &mut diags);
     let mut ctx = Ctx {
         config: &config.value,
@@ -89,7 +114,7 @@ pub fn validate(loaded: Loaded, today: Date, audience: Audience) -> (Option<Site
     records::check_rectifications(&mut ctx, &loaded);
     records::check_comments(&mut ctx, &loaded);
     evaluation::check_reports(&mut ctx, &loaded);
-    text::check_personal_data(&mut ctx, &loaded, audience);
+    text::check_personal_data(&mut ctx, &loaded, audience, &mut cache.scans);
     let attachments = structure::check_attachments(&mut ctx, &loaded);
     let mut diags = ctx.diags;
     if diags.has_errors() {
@@ -105,7 +130,8 @@ fn visible(scope: crate::model::common::Scope, published_on: Option<Date>, today
 }
 
 fn record<T>(l: Located<T>) -> Record<T> {
-    Record { digest: digest_hex(l.text.as_bytes()), value: l.value, path: l.path, source: l.text }
+    // Load digested the text when it parsed it (and `serve` keeps that parse between rebuilds).
+    Record { digest: l.digest, value: l.value, path: l.path, source: l.text }
 }
 
 /// SHA-256 as lowercase hex.
@@ -129,7 +155,7 @@ fn build_site(
     _diags: &mut Diagnostics,
 ) -> Site {
     let Loaded { config, targets, reports, rectifications, disclosures, comments, pages, .. } = loaded;
-    let config = config.expect("checked above").value;
+    let config = std::sync::Arc::unwrap_or_clone(config.expect("checked above").value);
     let keep = |scope, published_on| visible(scope, published_on, today, audience);
     let targets: Vec<_> =
         targets.into_iter().filter(|t| keep(t.value.scope, t.value.published_on)).map(record).collect();
@@ -176,9 +202,10 @@ fn take_down(
     today: Date,
 ) -> Record<crate::model::records::Disclosure> {
     if d.value.take_down_on.is_some_and(|t| t <= today) {
-        d.value.table.clear();
-        d.value.attachments.clear();
-        d.value.body = String::new();
+        let v = d.value_mut();
+        v.table.clear();
+        v.attachments.clear();
+        v.body = String::new();
     }
     d
 }

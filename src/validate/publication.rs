@@ -29,42 +29,31 @@ impl<'a> Pub<'a> {
             category,
         }
     }
+
+    /// Comments and rectifications: approval and date are optional, and there is no 公示期.
+    fn optional(scope: Scope, published_on: Option<Date>, approval: Option<&'a Approval>) -> Pub<'a> {
+        Pub { scope, published_on, period: None, approval, required: false, category: None }
+    }
 }
 
 pub fn check_all(ctx: &mut Ctx, loaded: &Loaded) {
     for t in &loaded.targets {
-        check(ctx, t, Pub::of(&t.value, None));
+        check(ctx, t, Pub::of(&*t.value, None));
     }
     for r in &loaded.reports {
-        check(ctx, r, Pub::of(&r.value, None));
+        check(ctx, r, Pub::of(&*r.value, None));
     }
     for d in &loaded.disclosures {
-        check(ctx, d, Pub::of(&d.value, Some(&d.value.category)));
+        check(ctx, d, Pub::of(&*d.value, Some(&d.value.category)));
         check_timeliness(ctx, d);
     }
     for c in &loaded.comments {
         let v = &c.value;
-        let p = Pub {
-            scope: v.scope,
-            published_on: v.published_on,
-            period: None,
-            approval: v.approval.as_ref(),
-            required: false,
-            category: None,
-        };
-        check(ctx, c, p);
+        check(ctx, c, Pub::optional(v.scope, v.published_on, v.approval.as_ref()));
     }
     for r in &loaded.rectifications {
         let v = &r.value;
-        let p = Pub {
-            scope: v.scope,
-            published_on: v.published_on,
-            period: None,
-            approval: v.approval.as_ref(),
-            required: false,
-            category: None,
-        };
-        check(ctx, r, p);
+        check(ctx, r, Pub::optional(v.scope, v.published_on, v.approval.as_ref()));
     }
     for pg in &loaded.pages {
         held_back(ctx, pg, pg.value.published_on);
@@ -121,7 +110,7 @@ fn check_period<T>(ctx: &mut Ctx, rec: &Located<T>, period: &Period, published: 
         return;
     }
     let min = ctx.config.rules.min_period_workdays.for_category(category.unwrap_or("default"));
-    let p = pos(rec, "period");
+    let p = || pos(rec, "period");
     let days = ctx.workdays_inclusive(period.from, period.to, &rec.path, p);
     if period.to < period.from || days < min {
         let msg = format!(
@@ -129,7 +118,7 @@ fn check_period<T>(ctx: &mut Ctx, rec: &Located<T>, period: &Period, published: 
             period.from.chinese(),
             period.to.chinese()
         );
-        ctx.diags.push(at(&rec.path, p).error("period-too-short", "period", msg));
+        ctx.diags.push(at(&rec.path, p()).error("period-too-short", "period", msg));
     }
 }
 
@@ -141,7 +130,7 @@ fn check_timeliness(ctx: &mut Ctx, d: &Located<crate::model::records::Disclosure
         return;
     }
     let limit = ctx.config.rules.publish_within_workdays;
-    let p = pos(d, "published_on");
+    let p = || pos(d, "published_on");
     let days = ctx.workdays_after(event, published, &d.path, p);
     if days > limit {
         let msg = format!(
@@ -149,7 +138,7 @@ fn check_timeliness(ctx: &mut Ctx, d: &Located<crate::model::records::Disclosure
             event.chinese(),
             published.chinese()
         );
-        ctx.diags.push(at(&d.path, p).warning("publish-late", "published_on", msg));
+        ctx.diags.push(at(&d.path, p()).warning("publish-late", "published_on", msg));
     }
 }
 

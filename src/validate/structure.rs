@@ -18,10 +18,11 @@ pub fn is_slug(s: &str) -> bool {
         && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
-fn check_slug(path: &str, p: Pos, field: &str, id: &str, diags: &mut Diagnostics) {
+/// `p` is asked only for a bad id: positions are mapped on first use.
+fn check_slug(path: &str, p: impl FnOnce() -> Pos, field: &str, id: &str, diags: &mut Diagnostics) {
     if !is_slug(id) {
         let msg = format!("标识 `{id}` 只能用小写英文字母、数字和连字符（如 hexing、2025-007），且不能以连字符开头");
-        diags.push(at(path, p).error("bad-id", field, msg));
+        diags.push(at(path, p()).error("bad-id", field, msg));
     }
 }
 
@@ -54,7 +55,7 @@ pub fn org_tree(orgs: &Located<Vec<Org>>, diags: &mut Diagnostics) -> Option<Org
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     for (i, o) in orgs.value.iter().enumerate() {
         let field = format!("[{i}].id");
-        check_slug(path, pos(orgs, &field), &field, o.id.as_str(), diags);
+        check_slug(path, || pos(orgs, &field), &field, o.id.as_str(), diags);
         if let Some(first) = seen.insert(o.id.as_str(), i) {
             let msg = format!("组织标识 `{}` 重复（第一次出现在第 {} 个组织）", o.id, first + 1);
             diags.push(at(path, pos(orgs, &field)).error("duplicate-id", &field, msg));
@@ -94,7 +95,7 @@ pub fn org_tree(orgs: &Located<Vec<Org>>, diags: &mut Diagnostics) -> Option<Org
         }
     }
     check_cycles(orgs, &seen, diags);
-    (diags.error_count() == before).then(|| OrgTree::new(orgs.value.clone()))
+    (diags.error_count() == before).then(|| OrgTree::new((*orgs.value).clone()))
 }
 
 fn check_cycles(orgs: &Located<Vec<Org>>, index: &BTreeMap<&str, usize>, diags: &mut Diagnostics) {
@@ -198,7 +199,7 @@ pub fn check_records(ctx: &mut Ctx, loaded: &Loaded) {
         let year = d.value.published_on.map(|p| p.year());
         record_basics(ctx, d, d.value.org.as_str(), year, d.value.published_on);
         if let Some(slug) = &d.slug {
-            check_slug(&d.path, Pos::START, "", slug, &mut ctx.diags);
+            check_slug(&d.path, || Pos::START, "", slug, &mut ctx.diags);
         }
         let config = ctx.config;
         in_list(ctx, d, "category", &d.value.category, &config.disclosure_categories, "disclosure_categories");
@@ -231,7 +232,7 @@ const RESERVED: [&str; 13] = [
 
 fn check_page_slug(ctx: &mut Ctx, p: &Located<crate::model::records::Page>) {
     let slug = p.slug.as_deref().unwrap_or_default();
-    check_slug(&p.path, Pos::START, "", slug, &mut ctx.diags);
+    check_slug(&p.path, || Pos::START, "", slug, &mut ctx.diags);
     if RESERVED.contains(&slug) {
         let msg = format!("页面文件名 `{slug}` 与网站栏目重名，请换一个文件名");
         ctx.diags.push(at(&p.path, Pos::START).error("reserved-slug", "", msg));
@@ -277,9 +278,13 @@ pub fn org_ref<T>(ctx: &mut Ctx, rec: &Located<T>, field: &str, id: &str) -> boo
 fn unique_ids<'a, T>(ctx: &mut Ctx, rec: &Located<T>, list: &str, ids: impl Iterator<Item = &'a str>) {
     let mut seen = BTreeSet::new();
     for (i, id) in ids.enumerate() {
+        let first = seen.insert(id);
+        if first && is_slug(id) {
+            continue;
+        }
         let field = format!("{list}[{i}].id");
-        check_slug(&rec.path, pos(rec, &field), &field, id, &mut ctx.diags);
-        if !seen.insert(id) {
+        check_slug(&rec.path, || pos(rec, &field), &field, id, &mut ctx.diags);
+        if !first {
             let msg = format!("标识 `{id}` 在本文件中重复");
             ctx.diags.push(at(&rec.path, pos(rec, &field)).error("duplicate-id", &field, msg));
         }
@@ -289,7 +294,7 @@ fn unique_ids<'a, T>(ctx: &mut Ctx, rec: &Located<T>, list: &str, ids: impl Iter
 fn unique_across<'a, T: 'a>(ctx: &mut Ctx, what: &str, ids: impl Iterator<Item = (&'a Located<T>, String, &'a str)>) {
     let mut seen: BTreeMap<&str, String> = BTreeMap::new();
     for (rec, field, id) in ids {
-        check_slug(&rec.path, pos(rec, &field), &field, id, &mut ctx.diags);
+        check_slug(&rec.path, || pos(rec, &field), &field, id, &mut ctx.diags);
         if let Some(first) = seen.get(id) {
             let msg = format!("{what}标识 `{id}` 重复（已在 {first} 中使用）");
             ctx.diags.push(at(&rec.path, pos(rec, &field)).error("duplicate-id", &field, msg));

@@ -4,32 +4,62 @@
 //! published, so they are not scanned; neither are records this edition leaves out.
 
 use super::privacy::NumberScanner;
+use super::strings::{self, KeyPath};
 use super::Ctx;
 use crate::diagnostics::{at, Diagnostic, Pos};
-use crate::load::yaml::is_control;
+use crate::load::chars;
 use crate::load::{Loaded, Located};
 use crate::model::common::{Audience, Scope};
+use memchr::memmem;
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock};
 
-pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
+/// Scans of records kept between rebuilds by `serve`: a record's scan depends only on its file
+/// (path and text, named by its digest) and on site.yaml's `allowed_numbers`, so an unchanged file
+/// is not serialized and scanned again. The default memo keeps nothing.
+#[derive(Default)]
+pub struct ScanMemo {
+    keep: bool,
+    allowed: Vec<String>,
+    /// Path -> (digest of the text scanned, what the scan found).
+    scans: HashMap<String, (String, Arc<Scanned>)>,
+}
+
+impl ScanMemo {
+    pub fn keeping() -> ScanMemo {
+        ScanMemo { keep: true, ..ScanMemo::default() }
+    }
+
+    fn get(&self, rec: &Located<impl Sized>) -> Option<Arc<Scanned>> {
+        self.scans.get(&rec.path).filter(|(d, _)| *d == rec.digest).map(|(_, s)| s.clone())
+    }
+}
+
+pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience, memo: &mut ScanMemo) {
+    let allowed: Vec<String> = ctx.config.allowed_numbers.iter().map(|n| n.as_str().to_string()).collect();
+    if memo.allowed != allowed {
+        memo.allowed = allowed;
+        memo.scans.clear();
+    }
     let scanner = NumberScanner::new(ctx.config.allowed_numbers.iter().map(|n| n.as_str()));
     let sees = |s: Scope| audience.sees(s);
+    let memo_ref = &*memo;
     let mut scanned = Vec::new();
     if let Some(orgs) = &loaded.orgs {
-        scanned.push(scan_record(&scanner, orgs, &orgs.value, None));
+        scanned.push(scan_one(&scanner, memo_ref, orgs, None));
     }
-    scanned.extend(scan_all(&scanner, &loaded.targets, |t| sees(t.scope).then_some(None)));
-    scanned.extend(scan_all(&scanner, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
-    scanned.extend(scan_all(&scanner, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
-    scanned.extend(scan_all(&scanner, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
-    scanned.extend(scan_all(&scanner, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
-    scanned.extend(scan_all(&scanner, &loaded.comments, |c| sees(c.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, memo_ref, &loaded.targets, |t| sees(t.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, memo_ref, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo_ref, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
+    scanned
+        .extend(scan_all(&scanner, memo_ref, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo_ref, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo_ref, &loaded.comments, |c| sees(c.scope).then_some(None)));
     // Odd characters of every record first, then numbers and placeholders.
-    let (odd, found): (Vec<_>, Vec<_>) = scanned.into_iter().map(|s| (s.odd, s.found)).unzip();
-    odd.into_iter().flatten().for_each(|d| ctx.diags.push(d));
-    for f in found.into_iter().flatten() {
+    scanned.iter().flat_map(|s| s.scan.odd.iter()).for_each(|d| ctx.diags.push(d.clone()));
+    for f in scanned.iter().flat_map(|s| s.scan.found.iter()) {
         let d = if f.kind_label == PLACEHOLDER_LABEL {
             let msg = "还有没填写的占位内容「请填写…」：请换成实际内容后再生成";
             at(&f.path, f.pos).error("placeholder", &f.field, msg)
@@ -42,6 +72,44 @@ pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience) {
         };
         ctx.diags.push(d);
     }
+    if memo.keep {
+        remember(memo, scanned);
+    }
+}
+
+/// One record's scan and where it came from.
+struct Looked<'a> {
+    path: &'a str,
+    digest: &'a str,
+    scan: Arc<Scanned>,
+    /// Scanned now, not taken from the memo.
+    fresh: bool,
+}
+
+/// A record's scan, from the memo when its file did not change.
+fn scan_one<'a, T: Serialize>(
+    scanner: &NumberScanner,
+    memo: &ScanMemo,
+    rec: &'a Located<T>,
+    body: Option<&str>,
+) -> Looked<'a> {
+    let (path, digest) = (rec.path.as_str(), rec.digest.as_str());
+    match memo.get(rec) {
+        Some(scan) => Looked { path, digest, scan, fresh: false },
+        None => Looked { path, digest, scan: Arc::new(scan_record(scanner, rec, &rec.value, body)), fresh: true },
+    }
+}
+
+/// Stores the fresh scans and forgets files that are gone (or hidden from this edition).
+fn remember(memo: &mut ScanMemo, scanned: Vec<Looked>) {
+    let total = scanned.len();
+    for l in scanned.iter().filter(|l| l.fresh) {
+        memo.scans.insert(l.path.to_string(), (l.digest.to_string(), l.scan.clone()));
+    }
+    if memo.scans.len() > total {
+        let current: std::collections::HashSet<&str> = scanned.iter().map(|l| l.path).collect();
+        memo.scans.retain(|path, _| current.contains(path.as_str()));
+    }
 }
 
 /// Marks a finding that is a left-over placeholder of `gongshi new`, not a number.
@@ -49,9 +117,12 @@ const PLACEHOLDER_LABEL: &str = "占位内容";
 
 /// Left-over placeholders in `text`, as findings at their byte offset.
 fn placeholders(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.match_indices(crate::scaffold::PLACEHOLDER).map(|(i, _)| i)
+    // Searched with vector instructions: the placeholder starts with 「, common in Chinese text.
+    static FINDER: LazyLock<memmem::Finder> = LazyLock::new(|| memmem::Finder::new(crate::scaffold::PLACEHOLDER));
+    FINDER.find_iter(text.as_bytes())
 }
 
+#[derive(Debug, Clone)]
 struct Finding {
     path: String,
     pos: Pos,
@@ -61,19 +132,21 @@ struct Finding {
 }
 
 /// What the scan found in one record: odd characters, and personal numbers or placeholders.
+#[derive(Debug)]
 struct Scanned {
     odd: Vec<Diagnostic>,
     found: Vec<Finding>,
 }
 
-/// Scans records in parallel, in order; `select` returns `None` to skip a record, else its
-/// Markdown body.
-fn scan_all<'a, T: Serialize + Sync + 'a>(
+/// Scans records in parallel, in order, taking unchanged ones from the memo; `select` returns
+/// `None` to skip a record, else its Markdown body.
+fn scan_all<'a, T: Serialize + Send + Sync + 'a>(
     scanner: &NumberScanner,
+    memo: &ScanMemo,
     recs: &'a [Located<T>],
     select: impl Fn(&'a T) -> Option<Option<&'a str>> + Sync,
-) -> Vec<Scanned> {
-    recs.par_iter().filter_map(|r| select(&r.value).map(|body| scan_record(scanner, r, &r.value, body))).collect()
+) -> Vec<Looked<'a>> {
+    recs.par_iter().filter_map(|r| select(&r.value).map(|body| scan_one(scanner, memo, r, body))).collect()
 }
 
 /// Both scans of one record over one serialization of it (serializing is most of the cost).
@@ -87,56 +160,70 @@ fn scan_record<T: Serialize>(
     let Ok(tree) = serde_json::to_value(value) else {
         return out;
     };
-    let mut strings = Vec::new();
-    collect_strings(&tree, String::new(), &mut strings);
-    out.odd = odd_in_record(rec, &strings, body);
-    for (field, s) in strings {
-        if placeholders(s).next().is_some() {
-            let start = rec.positions.value(&field);
-            let pos = locate(&rec.text, start, crate::scaffold::PLACEHOLDER);
-            out.found.push(Finding {
-                path: rec.path.clone(),
-                pos,
-                field: field.clone(),
-                kind_label: PLACEHOLDER_LABEL,
-                masked: String::new(),
-            });
-        }
-        for f in scanner.scan(s) {
-            let start = rec.positions.value(&field);
-            let needle = &s[f.start..f.start + f.len];
-            out.found.push(Finding {
-                path: rec.path.clone(),
-                pos: locate(&rec.text, start, needle),
-                field: field.clone(),
-                kind_label: f.kind.label(),
-                masked: f.masked,
-            });
-        }
-    }
+    strings::each(&tree, &mut |path, s| scan_string(scanner, rec, path, s, &mut out));
     if let Some(body) = body {
-        let body_start = rec.text.len().saturating_sub(body.len());
-        for i in placeholders(body) {
-            let pos = pos_of_offset(&rec.text, body_start + i);
-            out.found.push(Finding {
-                path: rec.path.clone(),
-                pos,
-                field: "正文".into(),
-                kind_label: PLACEHOLDER_LABEL,
-                masked: String::new(),
-            });
-        }
-        for f in scanner.scan(body) {
-            out.found.push(Finding {
-                path: rec.path.clone(),
-                pos: pos_of_offset(&rec.text, body_start + f.start),
-                field: "正文".into(),
-                kind_label: f.kind.label(),
-                masked: f.masked,
-            });
-        }
+        scan_body(scanner, rec, body, &mut out);
     }
     out
+}
+
+/// One published string of a record. Its path is formatted, and the file's positions mapped, only
+/// for a finding.
+fn scan_string(scanner: &NumberScanner, rec: &Located<impl Sized>, path: &KeyPath, s: &str, out: &mut Scanned) {
+    if let Some((_, c, msg)) = odd_char(s) {
+        let field = path.field();
+        let pos = locate_char(&rec.text, rec.positions().value(&field), c);
+        out.odd.push(at(&rec.path, pos).error("control-char", &field, msg));
+    }
+    if placeholders(s).next().is_some() {
+        let field = path.field();
+        let start = rec.positions().value(&field);
+        out.found.push(Finding {
+            path: rec.path.clone(),
+            pos: locate(&rec.text, start, crate::scaffold::PLACEHOLDER),
+            field,
+            kind_label: PLACEHOLDER_LABEL,
+            masked: String::new(),
+        });
+    }
+    for f in scanner.scan(s) {
+        let field = path.field();
+        let start = rec.positions().value(&field);
+        let needle = &s[f.start..f.start + f.len];
+        out.found.push(Finding {
+            path: rec.path.clone(),
+            pos: locate(&rec.text, start, needle),
+            field,
+            kind_label: f.kind.label(),
+            masked: f.masked,
+        });
+    }
+}
+
+/// A record's Markdown body, which ends its file's text.
+fn scan_body(scanner: &NumberScanner, rec: &Located<impl Sized>, body: &str, out: &mut Scanned) {
+    let body_start = rec.text.len().saturating_sub(body.len());
+    if let Some((i, _, msg)) = odd_char(body) {
+        out.odd.push(at(&rec.path, pos_of_offset(&rec.text, body_start + i)).error("control-char", "正文", msg));
+    }
+    for i in placeholders(body) {
+        out.found.push(Finding {
+            path: rec.path.clone(),
+            pos: pos_of_offset(&rec.text, body_start + i),
+            field: "正文".into(),
+            kind_label: PLACEHOLDER_LABEL,
+            masked: String::new(),
+        });
+    }
+    for f in scanner.scan(body) {
+        out.found.push(Finding {
+            path: rec.path.clone(),
+            pos: pos_of_offset(&rec.text, body_start + f.start),
+            field: "正文".into(),
+            kind_label: f.kind.label(),
+            masked: f.masked,
+        });
+    }
 }
 
 /// Invisible control characters and bidirectional overrides in public text (the `odd` part of the
@@ -147,27 +234,14 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
-/// The first odd character of `s`: its byte offset, the character and the message.
+/// The first odd character of `s`: its byte offset, the character and the message. Only the few
+/// characters that start like an odd one are decoded (most of `s` is CJK text).
 fn odd_char(s: &str) -> Option<(usize, char, String)> {
-    let (i, c) = s.char_indices().find(|(_, c)| is_control(*c) || is_bidi_control(*c))?;
+    let i = chars::find(s.as_bytes(), |b0, b1, b2| chars::control_at(b0, b1, b2) | chars::bidi_at(b0, b1, b2))?;
+    let c = chars::char_at(s, i)?;
     let what = if is_bidi_control(c) { "改变文字显示方向的控制字符" } else { "不可见的控制字符" };
     let msg = format!("公开内容中有{what} U+{:04X}，页面会显示出错或与审批的文字不一致；请删除这个字符", c as u32);
     Some((i, c, msg))
-}
-
-fn odd_in_record(rec: &Located<impl Sized>, strings: &[(String, &str)], body: Option<&str>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (field, s) in strings {
-        if let Some((_, c, msg)) = odd_char(s) {
-            let pos = locate_char(&rec.text, rec.positions.value(field), c);
-            out.push(at(&rec.path, pos).error("control-char", field, msg));
-        }
-    }
-    if let Some((i, _, msg)) = body.and_then(odd_char) {
-        let body_start = rec.text.len().saturating_sub(body.map_or(0, str::len));
-        out.push(at(&rec.path, pos_of_offset(&rec.text, body_start + i)).error("control-char", "正文", msg));
-    }
-    out
 }
 
 /// Where `c` sits in `text` at or after `start`: the character itself, or the YAML escape that
@@ -199,32 +273,6 @@ fn locate_char(text: &str, start: Pos, c: char) -> Pos {
     found.map_or(start, |i| pos_of_offset(text, from + i))
 }
 
-/// Every string in a serialized record with its key path, skipping what is never published.
-fn collect_strings<'v>(v: &'v Value, path: String, out: &mut Vec<(String, &'v str)>) {
-    match v {
-        Value::String(s) => out.push((path, s)),
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                collect_strings(item, format!("{path}[{i}]"), out);
-            }
-        }
-        Value::Object(map) => {
-            // An unpublished comment shows no text; a commenter's contact is never output.
-            if map.get("publish") == Some(&Value::Bool(false)) {
-                return;
-            }
-            for (k, item) in map {
-                if k == "contact" && path.ends_with("commenter") {
-                    continue;
-                }
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-                collect_strings(item, p, out);
-            }
-        }
-        _ => {}
-    }
-}
-
 /// The position of `needle` at or after `start` in `text`, else `start`.
 fn locate(text: &str, start: Pos, needle: &str) -> Pos {
     let from = offset_of_pos(text, start);
@@ -254,22 +302,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn odd_characters_are_found_by_their_bytes_as_by_their_chars() {
+        let odd = |c| crate::load::yaml::is_control(c) || is_bidi_control(c);
+        chars::tests::agrees(|b0, b1, b2| chars::control_at(b0, b1, b2) | chars::bidi_at(b0, b1, b2), odd);
+        let s = "公示，“内容”……\u{202e}反转";
+        assert_eq!(odd_char(s).map(|(i, c, _)| (i, c)), s.char_indices().find(|(_, c)| odd(*c)));
+    }
+
+    #[test]
     fn offsets_and_positions_round_trip_with_cjk() {
         let text = "title: 标题\nnote: 电话13812345678\n";
         let p = locate(text, Pos { line: 2, col: 7 }, "13812345678");
         assert_eq!(p, Pos { line: 2, col: 9 });
         assert_eq!(offset_of_pos(text, p), text.find("138").unwrap());
-    }
-
-    #[test]
-    fn commenter_contact_and_unpublished_entries_are_skipped() {
-        let v = serde_json::json!({"entries": [
-            {"text": "a", "commenter": {"contact": "13800001234", "name": "李明"}},
-            {"text": "hidden", "publish": false}
-        ]});
-        let mut out = Vec::new();
-        collect_strings(&v, String::new(), &mut out);
-        let fields: Vec<&str> = out.iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(fields, vec!["entries[0].commenter.name", "entries[0].text"]);
     }
 }

@@ -6,6 +6,7 @@ use super::{job, short_name, year_links};
 use crate::model::figures::percent;
 use crate::model::records::RectItem;
 use crate::model::{Record, Site};
+use crate::render::deps::Tracker;
 use crate::render::views::{org_ref_by_id, period_view, OrgRef, PeriodView};
 use crate::render::{charts, markdown, routes, Job, PageJob};
 use serde::Serialize;
@@ -61,36 +62,49 @@ pub(super) fn targets_view<'a>(
     }
 }
 
-pub(super) fn targets_pages(site: &Site) -> Vec<PageJob> {
-    let mut jobs = Vec::new();
+/// The year tables (every org's targets of the year), then each targets file's page.
+pub(super) fn targets_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     let years: BTreeSet<i32> = site.targets.iter().map(|t| t.value.year).collect();
-    for &year in &years {
-        let rows: Vec<TargetsView> = site
-            .targets
-            .iter()
-            .zip(&site.figures.targets)
-            .filter(|(t, _)| t.value.year == year)
-            .map(|(t, f)| targets_view(site, t, f))
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("year", &year);
-        ctx.insert("years", &year_links(&years, routes::targets_year));
-        let bars: Vec<(String, Option<f64>)> = rows
-            .iter()
-            .map(|r| (short_name(&r.org), (r.total > 0).then(|| r.done as f64 * 100.0 / r.total as f64)))
-            .collect();
-        ctx.insert("chart", &charts::targets_completion(year, &bars));
-        ctx.insert("rows", &rows);
-        jobs.push(job(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx));
-    }
-    for (t, f) in site.targets.iter().zip(&site.figures.targets) {
-        let mut ctx = Context::new();
-        let view = targets_view(site, t, f);
-        ctx.insert("t", &view);
-        ctx.insert("record", &record_meta(site, t));
-        jobs.push(job(view.url.clone(), "targets/org.html", &t.value.title, ctx));
-    }
+    let mut jobs: Vec<Job> = years
+        .iter()
+        .map(|&year| {
+            let rows: Vec<usize> = (0..site.targets.len()).filter(|&i| site.targets[i].value.year == year).collect();
+            let deps = t.deps().targets(rows.iter().copied()).value(&years);
+            let years = years.clone();
+            Job::later(routes::targets_year(year), deps, move || targets_year(site, year, &years, &rows))
+        })
+        .collect();
+    jobs.extend((0..site.targets.len()).map(|i| target_job(site, t, i)));
     jobs
+}
+
+/// The page of targets file `i`.
+pub(super) fn target_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
+    let (rec, f) = (&site.targets[i], &site.figures.targets[i]);
+    let url = routes::targets(rec.value.year, rec.value.org.as_str());
+    Job::later(url, t.deps().target(i), move || {
+        let mut ctx = Context::new();
+        let view = targets_view(site, rec, f);
+        ctx.insert("t", &view);
+        ctx.insert("record", &record_meta(site, rec));
+        job(view.url.clone(), "targets/org.html", &rec.value.title, ctx)
+    })
+}
+
+/// One year's table of targets: `rows` are the year's targets files.
+fn targets_year(site: &Site, year: i32, years: &BTreeSet<i32>, rows: &[usize]) -> PageJob {
+    let rows: Vec<TargetsView> =
+        rows.iter().map(|&i| targets_view(site, &site.targets[i], &site.figures.targets[i])).collect();
+    let mut ctx = Context::new();
+    ctx.insert("year", &year);
+    ctx.insert("years", &year_links(years, routes::targets_year));
+    let bars: Vec<(String, Option<f64>)> = rows
+        .iter()
+        .map(|r| (short_name(&r.org), (r.total > 0).then(|| r.done as f64 * 100.0 / r.total as f64)))
+        .collect();
+    ctx.insert("chart", &charts::targets_completion(year, &bars));
+    ctx.insert("rows", &rows);
+    job(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx)
 }
 
 #[derive(Serialize)]
@@ -161,39 +175,45 @@ fn rect_line<'a>(site: &'a Site, file: usize, k: usize) -> RectLine<'a> {
     }
 }
 
-/// The year tables, then one page per report (left for the render stage to build: see `Job`).
-pub(super) fn report_pages(site: &Site) -> Vec<Job<'_>> {
-    let mut jobs = Vec::new();
+/// The year tables (every report of the year), then one page per report.
+pub(super) fn report_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     let years: BTreeSet<i32> = site.reports.iter().map(|r| r.value.year).collect();
-    for &year in &years {
-        let mut rows: Vec<ReportRow> = site
-            .reports
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.value.year == year)
-            .map(|(i, r)| report_row(site, i, r))
-            .collect();
-        rows.sort_by(|a, b| {
-            let key = |r: &ReportRow| r.rank.as_ref().map(|k| (k.group.clone(), k.position));
-            key(a).cmp(&key(b)).then_with(|| a.url.cmp(&b.url))
-        });
-        let mut ctx = Context::new();
-        ctx.insert("year", &year);
-        ctx.insert("years", &year_links(&years, routes::reports_year));
-        let bars: Vec<(String, Option<f64>)> =
-            rows.iter().map(|r| (short_name(&r.org), r.satisfaction.filter(|_| !r.withdrawn))).collect();
-        ctx.insert("chart", &charts::satisfaction(year, &bars, site.config.evaluation.red_line));
-        ctx.insert("rows", &rows);
-        ctx.insert("red_line", &site.config.evaluation.red_line);
-        jobs.push(Job::Ready(job(
-            routes::reports_year(year),
-            "reports/year.html",
-            &format!("{year}年度书记抓基层党建述职评议"),
-            ctx,
-        )));
-    }
-    jobs.extend(site.reports.iter().enumerate().map(|(i, r)| Job::later(move || report_page(site, i, r))));
+    let mut jobs: Vec<Job> = years
+        .iter()
+        .map(|&year| {
+            let rows: Vec<usize> = (0..site.reports.len()).filter(|&i| site.reports[i].value.year == year).collect();
+            let deps = t.deps().reports(rows.iter().copied()).value(&years);
+            let years = years.clone();
+            Job::later(routes::reports_year(year), deps, move || reports_year(site, year, &years, &rows))
+        })
+        .collect();
+    jobs.extend((0..site.reports.len()).map(|i| report_job(site, t, i)));
     jobs
+}
+
+/// The page of report `i`.
+pub(super) fn report_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
+    let r = &site.reports[i];
+    let url = routes::report(r.value.year, r.value.org.as_str());
+    Job::later(url, t.deps().report(i), move || report_page(site, i, r))
+}
+
+/// One year's evaluation table: `rows` are the year's reports.
+fn reports_year(site: &Site, year: i32, years: &BTreeSet<i32>, rows: &[usize]) -> PageJob {
+    let mut rows: Vec<ReportRow> = rows.iter().map(|&i| report_row(site, i, &site.reports[i])).collect();
+    rows.sort_by(|a, b| {
+        let key = |r: &ReportRow| r.rank.as_ref().map(|k| (k.group.clone(), k.position));
+        key(a).cmp(&key(b)).then_with(|| a.url.cmp(&b.url))
+    });
+    let mut ctx = Context::new();
+    ctx.insert("year", &year);
+    ctx.insert("years", &year_links(years, routes::reports_year));
+    let bars: Vec<(String, Option<f64>)> =
+        rows.iter().map(|r| (short_name(&r.org), r.satisfaction.filter(|_| !r.withdrawn))).collect();
+    ctx.insert("chart", &charts::satisfaction(year, &bars, site.config.evaluation.red_line));
+    ctx.insert("rows", &rows);
+    ctx.insert("red_line", &site.config.evaluation.red_line);
+    job(routes::reports_year(year), "reports/year.html", &format!("{year}年度书记抓基层党建述职评议"), ctx)
 }
 
 /// One report with its evaluation, rectifications and body.
@@ -229,18 +249,21 @@ fn report_page(site: &Site, i: usize, r: &Record<crate::model::records::Report>)
     job(row.url.clone(), "reports/report.html", &r.value.title, ctx)
 }
 
-pub(super) fn rectification_pages(site: &Site) -> Vec<PageJob> {
-    site.rectifications
-        .iter()
-        .enumerate()
-        .map(|(f, r)| {
-            let org = org_ref_by_id(site, r.value.org.as_str());
-            let title = format!("{}整改清单", org.as_ref().map(|o| o.short_name.as_str()).unwrap_or(""));
-            let mut ctx = Context::new();
-            ctx.insert("org", &org);
-            ctx.insert("items", &(0..r.value.items.len()).map(|k| rect_line(site, f, k)).collect::<Vec<_>>());
-            ctx.insert("check_code", r.check_code());
-            job(routes::rectifications(r.value.org.as_str()), "rectifications.html", &title, ctx)
-        })
-        .collect()
+/// Each org's rectification ledger.
+pub(super) fn rectification_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    (0..site.rectifications.len()).map(|f| rectification_job(site, t, f)).collect()
+}
+
+/// The ledger page of rectifications file `f`.
+pub(super) fn rectification_job<'a>(site: &'a Site, t: &Tracker, f: usize) -> Job<'a> {
+    let r = &site.rectifications[f];
+    Job::later(routes::rectifications(r.value.org.as_str()), t.deps().rect(f), move || {
+        let org = org_ref_by_id(site, r.value.org.as_str());
+        let title = format!("{}整改清单", org.as_ref().map(|o| o.short_name.as_str()).unwrap_or(""));
+        let mut ctx = Context::new();
+        ctx.insert("org", &org);
+        ctx.insert("items", &(0..r.value.items.len()).map(|k| rect_line(site, f, k)).collect::<Vec<_>>());
+        ctx.insert("check_code", r.check_code());
+        job(routes::rectifications(r.value.org.as_str()), "rectifications.html", &title, ctx)
+    })
 }

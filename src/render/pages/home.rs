@@ -5,8 +5,9 @@ use super::notices::{comments_line, CommentsLine};
 use super::{job, listed_disclosure, newest_first, Listed, YearLink};
 use crate::model::figures::{percent, CommentStats};
 use crate::model::Site;
+use crate::render::deps::Tracker;
 use crate::render::views::{org_ref, org_ref_by_id, period_view, OrgRef};
-use crate::render::{routes, PageJob};
+use crate::render::{routes, Job, PageJob};
 use serde::Serialize;
 use tera::Context;
 
@@ -119,7 +120,14 @@ fn key_figures(site: &Site) -> KeyFigures {
     k
 }
 
-pub(super) fn home(site: &Site) -> PageJob {
+/// The home page shows every kind of record (notices in their 公示期, the latest disclosures, the
+/// year's figures).
+pub(super) fn home<'a>(site: &'a Site, t: &Tracker) -> Job<'a> {
+    let deps = t.deps().all_targets().all_reports().all_disclosures().all_comments();
+    Job::later(routes::home(), deps, move || home_page(site))
+}
+
+fn home_page(site: &Site) -> PageJob {
     let mut ctx = Context::new();
     ctx.insert("notices", &notices(site));
     let latest: Vec<Listed> =
@@ -130,13 +138,32 @@ pub(super) fn home(site: &Site) -> PageJob {
     job(routes::home(), "index.html", "首页", ctx)
 }
 
-pub(super) fn org_tree(site: &Site) -> PageJob {
-    let mut ctx = Context::new();
-    ctx.insert("tree", &tree_lines(site));
-    job(routes::orgs(), "orgs.html", "组织架构", ctx)
+pub(super) fn org_tree<'a>(site: &'a Site, t: &Tracker) -> Job<'a> {
+    Job::later(routes::orgs(), t.deps(), move || {
+        let mut ctx = Context::new();
+        ctx.insert("tree", &tree_lines(site));
+        job(routes::orgs(), "orgs.html", "组织架构", ctx)
+    })
 }
 
-pub(super) fn org_page(site: &Site, ix: usize) -> PageJob {
+/// One page per org, made from the org's own records.
+pub(super) fn org_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    (0..site.orgs.orgs.len())
+        .map(|ix| {
+            let own = site.records_of(site.orgs.orgs[ix].id.as_str());
+            let deps = t
+                .deps()
+                .targets(own.targets.iter().copied())
+                .reports(own.reports.iter().copied())
+                .disclosures(own.disclosures.iter().copied())
+                .comments_files(own.comments.iter().copied())
+                .rects(own.rectifications.iter().copied());
+            Job::later(routes::org(site.orgs.orgs[ix].id.as_str()), deps, move || org_page(site, ix))
+        })
+        .collect()
+}
+
+fn org_page(site: &Site, ix: usize) -> PageJob {
     let o = &site.orgs.orgs[ix];
     let id = o.id.as_str();
     let f = &site.figures;

@@ -8,6 +8,7 @@ mod evaluation;
 mod home;
 mod notices;
 
+use super::deps::Tracker;
 use super::views::{org_ref_by_id, period_view, OrgRef, PeriodView};
 use super::{markdown, routes, Job, PageJob};
 use crate::model::common::Date;
@@ -18,36 +19,53 @@ use serde::Serialize;
 use std::collections::BTreeSet;
 use tera::Context;
 
-pub fn jobs(site: &Site) -> Vec<Job<'_>> {
-    // Kinds of small pages are built side by side; reports and notices, the heavy pages, are left
-    // for the render stage to build as it renders them (see `Job`). Order does not matter: pages
-    // are keyed by path.
-    let kinds: [fn(&Site) -> Vec<PageJob>; 8] = [
-        |site| vec![home::home(site), home::org_tree(site)],
-        |site| (0..site.orgs.orgs.len()).into_par_iter().map(|ix| home::org_page(site, ix)).collect(),
-        evaluation::targets_pages,
-        evaluation::rectification_pages,
-        notices::comment_pages,
-        super::boards::jobs,
-        super::history::jobs,
-        free_pages,
+/// Every page job but the search page's, each with the inputs it declares (see `render::deps`).
+pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    // Jobs are cheap to make (a path and a fingerprint); the data is built when a page renders.
+    // Order does not matter: pages are keyed by path.
+    let kinds: [fn(&'a Site, &'a Tracker) -> Vec<Job<'a>>; 10] = [
+        |site, t| vec![home::home(site, t), home::org_tree(site, t)],
+        |site, t| home::org_pages(site, t),
+        |site, t| evaluation::targets_pages(site, t),
+        |site, t| evaluation::report_pages(site, t),
+        |site, t| evaluation::rectification_pages(site, t),
+        |site, t| notices::disclosure_pages(site, t),
+        |site, t| notices::comment_pages(site, t),
+        |site, t| super::boards::jobs(site, t),
+        |site, t| super::history::jobs(site, t),
+        |site, t| free_pages(site, t),
     ];
-    let mut jobs: Vec<Job> = kinds.par_iter().map(|kind| kind(site)).flatten_iter().map(Job::Ready).collect();
-    jobs.extend(evaluation::report_pages(site));
-    jobs.extend(notices::disclosure_pages(site));
+    kinds.par_iter().flat_map_iter(|kind| kind(site, t)).collect()
+}
+
+/// The page of each record whose file `edited` names: what an editor looks at after saving it,
+/// made the same way as in [`jobs`] (whose fingerprints it does not compute: `t` may be off).
+pub fn record_jobs<'a>(site: &'a Site, t: &Tracker, edited: &dyn Fn(&str) -> bool) -> Vec<Job<'a>> {
+    fn matching<T>(recs: &[crate::model::Record<T>], edited: &dyn Fn(&str) -> bool) -> Vec<usize> {
+        (0..recs.len()).filter(|&i| edited(&recs[i].path)).collect()
+    }
+    let mut jobs = Vec::new();
+    jobs.extend(matching(&site.targets, edited).into_iter().map(|i| evaluation::target_job(site, t, i)));
+    jobs.extend(matching(&site.reports, edited).into_iter().map(|i| evaluation::report_job(site, t, i)));
+    jobs.extend(matching(&site.rectifications, edited).into_iter().map(|i| evaluation::rectification_job(site, t, i)));
+    jobs.extend(matching(&site.disclosures, edited).into_iter().map(|i| notices::disclosure_job(site, t, i)));
+    jobs.extend(matching(&site.comments, edited).into_iter().map(|i| notices::comments_job(site, t, i)));
+    jobs.extend(matching(&site.pages, edited).into_iter().map(|i| free_page_job(site, t, i)));
     jobs
 }
 
-fn free_pages(site: &Site) -> Vec<PageJob> {
-    site.pages
-        .iter()
-        .map(|p| {
-            let mut ctx = Context::new();
-            ctx.insert("body_html", &markdown::render(&p.value.body));
-            ctx.insert("check_code", p.check_code());
-            job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
-        })
-        .collect()
+fn free_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    (0..site.pages.len()).map(|i| free_page_job(site, t, i)).collect()
+}
+
+fn free_page_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
+    let p = &site.pages[i];
+    Job::later(routes::page(&p.value.slug), t.deps().page(i), move || {
+        let mut ctx = Context::new();
+        ctx.insert("body_html", &markdown::render(&p.value.body));
+        ctx.insert("check_code", p.check_code());
+        job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
+    })
 }
 
 /// An org's short name for labels, empty when the org is unknown.

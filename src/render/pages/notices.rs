@@ -5,6 +5,7 @@ use super::{job, listed_disclosure, newest_first, short_name, year_links};
 use crate::model::figures::CommentStats;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
+use crate::render::deps::Tracker;
 use crate::render::views::{comment_views, org_ref_by_id, OrgRef};
 use crate::render::{charts, markdown, routes, Job, PageJob};
 use serde::Serialize;
@@ -12,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use tera::Context;
 
-pub(super) fn disclosure_pages(site: &Site) -> Vec<Job<'_>> {
+/// Every listing of disclosures (all, by year, by category, by org), then each notice's page.
+pub(super) fn disclosure_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     let all = newest_first(site.disclosures.iter());
     // Every listing shows the same year and category links: computed once, not once per listing.
     let years: BTreeSet<i32> = site.disclosures.iter().map(|d| d.value.year).collect();
@@ -51,11 +53,17 @@ pub(super) fn disclosure_pages(site: &Site) -> Vec<Job<'_>> {
         listings.push((routes::disclosures_org(org), format!("{name}党务公开"), items, name));
     }
     let links = Arc::new((year_links, cats));
+    let links_print = t.deps().value(&*links).finish();
     let mut jobs: Vec<Job> = listings
         .into_iter()
         .map(|(path, title, items, heading)| {
             let links = links.clone();
-            Job::later(move || {
+            let deps = t.deps().disclosure_refs(&site.disclosures, items.iter().copied()).value(&(
+                links_print,
+                &title,
+                &heading,
+            ));
+            Job::later(path.clone(), deps, move || {
                 let mut ctx = Context::new();
                 ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
                 ctx.insert("heading", &heading);
@@ -65,8 +73,16 @@ pub(super) fn disclosure_pages(site: &Site) -> Vec<Job<'_>> {
             })
         })
         .collect();
-    jobs.extend(site.disclosures.iter().map(|d| Job::later(move || disclosure_page(site, d))));
+    jobs.extend((0..site.disclosures.len()).map(|i| disclosure_job(site, t, i)));
     jobs
+}
+
+/// The page of disclosure `i`.
+pub(super) fn disclosure_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
+    let d = &site.disclosures[i];
+    let v = &d.value;
+    let url = routes::disclosure(v.year, v.org.as_str(), &v.slug);
+    Job::later(url, t.deps().disclosure(i), move || disclosure_page(site, d))
 }
 
 fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
@@ -141,8 +157,21 @@ pub(super) fn comments_line(site: &Site, i: usize, c: &Record<crate::model::reco
     }
 }
 
-pub(super) fn comment_pages(site: &Site) -> Vec<PageJob> {
-    let mut jobs = Vec::new();
+/// The comments column (every comments file's figures), then each comments file's page.
+pub(super) fn comment_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
+    let mut jobs = vec![Job::later(routes::comments(), t.deps().all_comments(), move || comments_index(site))];
+    jobs.extend((0..site.comments.len()).map(|i| comments_job(site, t, i)));
+    jobs
+}
+
+/// The page of comments file `i`.
+pub(super) fn comments_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
+    let c = &site.comments[i];
+    let url = routes::comments_of(c.value.year, c.value.org.as_str());
+    Job::later(url, t.deps().comments(i), move || comments_page(site, i, c))
+}
+
+fn comments_index(site: &Site) -> PageJob {
     let mut lines: Vec<CommentsLine> =
         site.comments.iter().enumerate().map(|(i, c)| comments_line(site, i, c)).collect();
     lines.sort_by(|a, b| b.year.cmp(&a.year).then_with(|| a.url.cmp(&b.url)));
@@ -152,21 +181,21 @@ pub(super) fn comment_pages(site: &Site) -> Vec<PageJob> {
         lines.iter().map(|l| (format!("{} {}年", short_name(&l.org), l.year), l.stats.median_days_to_reply)).collect();
     ctx.insert("chart", &charts::reply_days(&bars, site.config.rules.comment_reply_days));
     ctx.insert("reply_days", &site.config.rules.comment_reply_days);
-    jobs.push(job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx));
-    for (i, c) in site.comments.iter().enumerate() {
-        let (figs, stats) = &site.figures.comments[i];
-        let line = comments_line(site, i, c);
-        let name = line.org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default();
-        let mut views = comment_views(c, figs);
-        // Overdue, unanswered comments first: they are what the public should see first.
-        views.sort_by_key(|v| !v.overdue);
-        let mut ctx = Context::new();
-        ctx.insert("line", &line);
-        ctx.insert("stats", stats);
-        ctx.insert("entries", &views);
-        ctx.insert("reply_days", &site.config.rules.comment_reply_days);
-        ctx.insert("check_code", c.check_code());
-        jobs.push(job(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx));
-    }
-    jobs
+    job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx)
+}
+
+fn comments_page(site: &Site, i: usize, c: &Record<crate::model::records::Comments>) -> PageJob {
+    let (figs, stats) = &site.figures.comments[i];
+    let line = comments_line(site, i, c);
+    let name = line.org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default();
+    let mut views = comment_views(c, figs);
+    // Overdue, unanswered comments first: they are what the public should see first.
+    views.sort_by_key(|v| !v.overdue);
+    let mut ctx = Context::new();
+    ctx.insert("line", &line);
+    ctx.insert("stats", stats);
+    ctx.insert("entries", &views);
+    ctx.insert("reply_days", &site.config.rules.comment_reply_days);
+    ctx.insert("check_code", c.check_code());
+    job(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx)
 }
