@@ -147,10 +147,11 @@ fn prepare_with(
 
 /// load -> validate -> render, all in memory, with the manifest. `Err(diags)` when content has errors.
 pub fn render_site(opts: &Options) -> Result<std::result::Result<(Site, Output, Diagnostics), Diagnostics>> {
-    let Prepared { site, diags, ledger } = match prepare(opts)? {
+    let Prepared { mut site, diags, ledger } = match prepare(opts)? {
         Ok(p) => p,
         Err(d) => return Ok(Err(d)),
     };
+    site.drop_sources();
     let released = (!site.history.preview).then(|| ledger.latest()).flatten();
     let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)))?;
     let manifest = match released {
