@@ -5,6 +5,8 @@
 mod cache;
 pub mod chars;
 mod guard;
+mod plain;
+mod plain_de;
 mod positions;
 mod recover;
 pub mod yaml;

@@ -31,10 +31,19 @@ impl YamlProblem {
 
 /// Parses `text` (which starts at file line `line_offset + 1`) into `T`, every problem located.
 pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, Vec<YamlProblem>> {
+    if let Some(value) = fast(text) {
+        return Ok(value);
+    }
     match quick(text) {
         Some(value) => Ok(value),
         None => parse_located(text, line_offset),
     }
+}
+
+/// The read of plain content YAML without libyaml ([`super::plain`]): `None` for anything outside
+/// its subset or that does not deserialize, which serde_yaml then reads.
+pub(super) fn fast<T: DeserializeOwned>(text: &str) -> Option<T> {
+    super::plain_de::deserialize(&super::plain::parse(text)?)
 }
 
 /// The one-pass read of a document that holds nothing only the positions walk finds (checked by
