@@ -44,11 +44,7 @@ struct Line<'a> {
 
 /// Parses `text`, or `None` when it is outside the subset.
 pub fn parse(text: &str) -> Option<Node<'_>> {
-    if text.bytes().any(|b| b == b'\t' || b == b'\r') || text.chars().any(super::yaml::is_control) {
-        return None;
-    }
-    // libyaml also breaks lines at U+2028/U+2029, and a BOM inside the text is an error.
-    if text.contains(['\u{feff}', '\u{2028}', '\u{2029}']) {
+    if super::chars::find(text.as_bytes(), refused_at).is_some() {
         return None;
     }
     let mut lines = Vec::new();
@@ -70,6 +66,16 @@ pub fn parse(text: &str) -> Option<Node<'_>> {
     let mut p = Parser { lines, at: 0 };
     let root = p.block(0, 0)?;
     (p.at == p.lines.len()).then_some(root)
+}
+
+/// Characters left to serde_yaml wherever they are: controls (the slow path reports them), tabs,
+/// carriage returns, a BOM, and U+2028/U+2029, which libyaml takes as line breaks. Tested on UTF-8
+/// bytes as [`super::chars::find`] requires.
+fn refused_at(b0: u8, b1: u8, b2: u8) -> bool {
+    let blank = (b0 == b'\t') | (b0 == b'\r');
+    let bom = (b0 == 0xef) & (b1 == 0xbb) & (b2 == 0xbf);
+    let separator = (b0 == 0xe2) & (b1 == 0x80) & ((b2 == 0xa8) | (b2 == 0xa9));
+    super::chars::control_at(b0, b1, b2) | blank | bom | separator
 }
 
 struct Parser<'a> {
@@ -185,13 +191,20 @@ fn starts_block(rest: &str) -> bool {
 fn split_key(text: &str) -> Option<(&str, &str)> {
     let colon = text.find(": ").or_else(|| text.strip_suffix(':').map(|k| k.len()))?;
     let key = &text[..colon];
-    if !plain_ok(key, false) || key.contains(['#', ':', '：']) || key.ends_with(' ') {
-        return None;
-    }
-    if classify(key)? != Kind::Str {
+    if !key_ok(key) || key.contains(['#', ':']) {
         return None;
     }
     Some((key, text[colon + 1..].trim_start_matches(' ')))
+}
+
+/// A plain key that is text for serde_yaml, short of libyaml's 1024-character limit on implicit
+/// keys, and without a full-width colon (which the slow path explains when it breaks a line).
+fn key_ok(key: &str) -> bool {
+    plain_ok(key, false)
+        && key.len() <= 256
+        && !key.ends_with(' ')
+        && !key.contains('：')
+        && classify(key) == Some(Kind::Str)
 }
 
 /// A value written on its key's (or dash's) line: a flow collection, a quoted or a plain scalar.
@@ -407,7 +420,7 @@ impl<'a> Flow<'a> {
         let rest = self.rest();
         let colon = rest.find(": ")?;
         let key = &rest[..colon];
-        if !plain_ok(key, true) || key.ends_with(' ') || key.contains('：') || classify(key)? != Kind::Str {
+        if !key_ok(key) || !plain_ok(key, true) {
             return None;
         }
         self.at += colon + 2;
