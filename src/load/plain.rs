@@ -265,9 +265,8 @@ pub fn classify(s: &str) -> Option<Kind> {
     if first.is_ascii_alphabetic() {
         // Only null, the booleans (serde_yaml knows three spellings each; other cases are left to
         // it) and f64's inf/nan words could be more than text.
-        let lower = s.to_ascii_lowercase();
         let keyword = ["null", "true", "false", "inf", "infinity", "nan"];
-        return (!keyword.contains(&lower.as_str())).then_some(Kind::Str);
+        return (!keyword.iter().any(|k| s.eq_ignore_ascii_case(k))).then_some(Kind::Str);
     }
     if !(first.is_ascii_digit() || matches!(first, '-' | '+' | '.')) {
         return Some(Kind::Str);

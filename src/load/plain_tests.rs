@@ -126,6 +126,8 @@ fn what_it_is_unsure_of_goes_to_serde_yaml() {
         "a: True\n",
         "a: NULL\n",
         "a: nan\n",
+        "a: Infinity\n",
+        "a: -inf\n",
         "a: first\n  second\n",
         "a: \"multi\n  line\"\n",
         "a: \"esc\\n\"\n",
