@@ -5,6 +5,7 @@
 //! the caller reads the text with serde_yaml instead; it never reports a problem itself.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 /// Deepest nesting read here; deeper documents go to serde_yaml (and the guard's depth check).
 const MAX_NEST: usize = 24;
@@ -130,9 +131,10 @@ impl<'a> Parser<'a> {
     /// A block mapping: every line at `indent` of the form `key: value` or `key:`.
     fn map(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        let mut keys = Keys::default();
         while let Some(line) = self.peek().filter(|l| l.indent == indent) {
             let (key, rest) = split_key(line.text)?;
-            if entries.iter().any(|(k, _)| k == key) {
+            if !keys.insert(key) {
                 return None;
             }
             self.at += 1;
@@ -174,6 +176,31 @@ impl<'a> Parser<'a> {
             Some(next) if next.indent >= indent => None,
             _ => Some(()),
         }
+    }
+}
+
+/// The keys of one mapping read so far, to refuse a key written twice (the slow path reports
+/// it): scanned while few, hashed past that so that a huge mapping costs no quadratic time.
+#[derive(Default)]
+struct Keys<'k> {
+    few: Vec<&'k str>,
+    many: HashSet<&'k str>,
+}
+
+impl<'k> Keys<'k> {
+    const FEW: usize = 32;
+
+    /// Adds `key`; false when it was there already.
+    fn insert(&mut self, key: &'k str) -> bool {
+        if self.few.len() < Self::FEW {
+            let new = !self.few.contains(&key);
+            self.few.push(key);
+            return new;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.iter().copied());
+        }
+        self.many.insert(key)
     }
 }
 
@@ -381,12 +408,8 @@ impl<'a> Flow<'a> {
         }
         if self.eat('{') {
             let pairs = self.items('}', depth, Flow::pair)?;
-            for (i, (k, _)) in pairs.iter().enumerate() {
-                if pairs[..i].iter().any(|(other, _)| other == k) {
-                    return None;
-                }
-            }
-            return Some(Node::Map(pairs));
+            let mut keys = Keys::default();
+            return pairs.iter().all(|(k, _)| keys.insert(k)).then_some(Node::Map(pairs));
         }
         self.scalar().map(Node::Scalar)
     }

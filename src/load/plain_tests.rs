@@ -485,3 +485,15 @@ fn refused_characters_are_found_by_their_bytes() {
     let refused = |c: char| is_control(c) || matches!(c, '\t' | '\r' | '\u{feff}' | '\u{2028}' | '\u{2029}');
     crate::load::chars::tests::agrees(super::refused_at, refused);
 }
+
+#[test]
+fn a_huge_mapping_is_read_in_linear_time() {
+    let text: String = (0..60_000).map(|i| format!("k{i}: {i}\n")).collect();
+    let start = std::time::Instant::now();
+    assert!(assert_agrees::<std::collections::BTreeMap<String, u32>>(&text));
+    let twice = format!("{text}k7: 1\n");
+    assert!(fast::<std::collections::BTreeMap<String, u32>>(&twice).is_none());
+    let flow = format!("a: {{ {} }}\n", (0..20_000).map(|i| format!("k{i}: 1")).collect::<Vec<_>>().join(", "));
+    assert!(assert_agrees::<Generic>(&flow));
+    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+}
