@@ -280,46 +280,6 @@ fn every_shipped_and_fixture_file_reads_alike() {
     assert!(total > shipped_total, "no fixtures found");
 }
 
-/// The same check over a generated corpus: `GONGSHI_PLAIN_CORPUS=<site root> cargo test -- --ignored`.
-#[test]
-#[ignore]
-fn a_corpus_reads_alike() {
-    let Ok(root) = std::env::var("GONGSHI_PLAIN_CORPUS") else { return };
-    let content = Path::new(&root).join("content");
-    let (mut read, mut total) = (0, 0);
-    check_tree(&content, &content, &mut read, &mut total);
-    eprintln!("fast path: {read}/{total} files of {root}");
-    // How long each reader takes over the same documents (meaningful in a release build).
-    let mut docs = Vec::new();
-    collect_yaml(&content, &mut docs);
-    let bytes: usize = docs.iter().map(String::len).sum();
-    let timed = |read: &dyn Fn(&str) -> bool| {
-        let start = std::time::Instant::now();
-        let n = docs.iter().filter(|d| read(d)).count();
-        (start.elapsed(), n)
-    };
-    let (fast_time, n_fast) = timed(&|d| fast::<Generic>(d).is_some());
-    let (slow_time, n_slow) = timed(&|d| serde_yaml::from_str::<Generic>(d).is_ok());
-    eprintln!(
-        "{} documents, {bytes} bytes: fast {fast_time:?} ({n_fast} read), serde_yaml {slow_time:?} ({n_slow} read)",
-        docs.len()
-    );
-}
-
-/// Every YAML file's text and every Markdown file's front matter under `dir`.
-fn collect_yaml(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for path in entries.flatten().map(|e| e.path()) {
-        let text = || std::fs::read_to_string(&path).ok().map(normalise);
-        match path.extension().and_then(|e| e.to_str()) {
-            _ if path.is_dir() => collect_yaml(&path, out),
-            Some("yaml") => out.extend(text()),
-            Some("md") => out.extend(text().and_then(|t| split_front_matter(&t).map(|(f, _, _)| f.to_string()))),
-            _ => {}
-        }
-    }
-}
-
 /// A line of a generated document: a key, a value near the subset, an optional list entry.
 fn line() -> impl Strategy<Value = String> {
     let key = prop_oneof![
