@@ -41,8 +41,9 @@ pub fn parse<T: DeserializeOwned>(text: &str, line_offset: usize) -> Result<T, V
 }
 
 /// The read of plain content YAML without libyaml ([`super::plain`]): `None` for anything outside
-/// its subset or that does not deserialize, which serde_yaml then reads.
-pub(super) fn fast<T: DeserializeOwned>(text: &str) -> Option<T> {
+/// its subset or that does not deserialize, which serde_yaml then reads. Public for the differential
+/// fuzz target (tests/fuzz), which holds it to serde_yaml.
+pub fn fast<T: DeserializeOwned>(text: &str) -> Option<T> {
     super::plain_de::deserialize(&super::plain::parse(text)?)
 }
 
