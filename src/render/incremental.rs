@@ -228,16 +228,18 @@ fn stale(jobs: Vec<Job>, tera: &tera::Tera, common: &chrome::Common, cache: &Ren
     Ok(out)
 }
 
+/// For `retain`: whether a kept file is still wanted; one that is not is listed as removed.
+fn still_there(wanted: bool, path: &str, removed: &mut Vec<String>) -> bool {
+    if !wanted {
+        removed.push(path.to_string());
+    }
+    wanted
+}
+
 /// The theme's static files that changed or went away.
 fn statics(theme: &Theme, cache: &mut RenderCache, delta: &mut Delta) {
     let now: BTreeMap<String, &[u8]> = theme.statics().map(|(name, bytes)| (routes::asset(name), bytes)).collect();
-    cache.statics.retain(|path, _| {
-        let keep = now.contains_key(path);
-        if !keep {
-            delta.removed.push(path.clone());
-        }
-        keep
-    });
+    cache.statics.retain(|path, _| still_there(now.contains_key(path), path, &mut delta.removed));
     for (path, bytes) in now {
         if cache.statics.get(&path).is_none_or(|kept| kept.as_slice() != bytes) {
             let bytes = Arc::new(bytes.to_vec());
@@ -250,13 +252,7 @@ fn statics(theme: &Theme, cache: &mut RenderCache, delta: &mut Delta) {
 /// The published attachments that are new, changed on disk (size or modification time) or gone.
 fn attachments(site: &Site, dir: &Path, cache: &mut RenderCache, delta: &mut Delta) -> Result<()> {
     let wanted: HashMap<String, &String> = site.attachments.iter().map(|k| (routes::attachment(k), k)).collect();
-    cache.attachments.retain(|path, _| {
-        let keep = wanted.contains_key(path);
-        if !keep {
-            delta.removed.push(path.clone());
-        }
-        keep
-    });
+    cache.attachments.retain(|path, _| still_there(wanted.contains_key(path), path, &mut delta.removed));
     for (path, key) in wanted {
         let file = dir.join(key);
         let meta = std::fs::metadata(&file).map_err(|e| Error::read(&file, e))?;
