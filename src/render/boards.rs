@@ -26,13 +26,7 @@ pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     let mut jobs = vec![Job::later(routes::boards(), all, move || index(site))];
     jobs.extend(site.orgs.preorder().into_iter().map(|(ix, _)| {
         let own = site.records_of(site.orgs.orgs[ix].id.as_str());
-        let deps = t
-            .deps()
-            .targets(own.targets.iter().copied())
-            .reports(own.reports.iter().copied())
-            .rects(own.rectifications.iter().copied())
-            .disclosures(own.disclosures.iter().copied())
-            .comments_files(own.comments.iter().copied());
+        let deps = t.deps().org_records(own);
         Job::later(routes::board(site.orgs.orgs[ix].id.as_str()), deps, move || {
             let b = board(site, ix);
             let mut ctx = Context::new();

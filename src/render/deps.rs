@@ -116,6 +116,15 @@ impl Deps<'_> {
     kind!(comments, comments_files, all_comments, comments);
     kind!(page, pages, all_pages, pages);
 
+    /// Every record of one org (what its page and its notice board are made from).
+    pub fn org_records(self, own: &crate::model::OrgRecords) -> Self {
+        self.targets(own.targets.iter().copied())
+            .reports(own.reports.iter().copied())
+            .rects(own.rectifications.iter().copied())
+            .disclosures(own.disclosures.iter().copied())
+            .comments_files(own.comments.iter().copied())
+    }
+
     /// Disclosures given by reference, found by their place in `all` (the site's list).
     pub fn disclosure_refs<'r>(
         self,

@@ -151,13 +151,7 @@ pub(super) fn org_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     (0..site.orgs.orgs.len())
         .map(|ix| {
             let own = site.records_of(site.orgs.orgs[ix].id.as_str());
-            let deps = t
-                .deps()
-                .targets(own.targets.iter().copied())
-                .reports(own.reports.iter().copied())
-                .disclosures(own.disclosures.iter().copied())
-                .comments_files(own.comments.iter().copied())
-                .rects(own.rectifications.iter().copied());
+            let deps = t.deps().org_records(own);
             Job::later(routes::org(site.orgs.orgs[ix].id.as_str()), deps, move || org_page(site, ix))
         })
         .collect()
