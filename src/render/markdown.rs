@@ -31,17 +31,55 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
 }
 
 /// Renders Markdown to sanitized HTML. Headings are shifted down one level so the page's `h1`
-/// stays the only one; tables get a caption and a `.table-wrap` box (see [`captioned`]).
+/// stays the only one; tables get a caption and a `.table-wrap` box (see [`Captioned`]).
 pub fn render(md: &str) -> String {
     let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
-    let events: Vec<Event> = Parser::new_ext(md, opts).map(demote_headings).collect();
-    let plain = events.iter().all(is_plain);
+    let mut plain = true;
+    let events = Parser::new_ext(md, opts).map(demote_headings).inspect(|ev| plain &= is_plain(ev));
     let mut raw = String::with_capacity(md.len() * 3 / 2);
-    html::push_html(&mut raw, captioned(events.into_iter()).into_iter());
-    let clean = if plain { as_sanitized(&raw) } else { sanitizer().clean(&raw).to_string() };
-    // After sanitizing (which drops class attributes): a wide table scrolls in its own box on a
-    // phone instead of widening the page.
-    clean.replace("<table>", "<div class=\"table-wrap\"><table>").replace("</table>", "</table></div>")
+    html::push_html(&mut raw, Captioned::new(events));
+    if plain {
+        finish(&raw, true)
+    } else {
+        finish(&sanitizer().clean(&raw).to_string(), false)
+    }
+}
+
+/// One pass over the HTML: a wide table scrolls in its own box on a phone instead of widening the
+/// page (added after sanitizing, which drops class attributes), and, for a document that skipped
+/// the sanitizer (`as_sanitized`), what ammonia would have written differently: void elements
+/// without the slash, no-break spaces as `&nbsp;`. Text is escaped alike by both (`&`, `<`, `>`).
+fn finish(html: &str, as_sanitized: bool) -> String {
+    const TABLE: &str = "<table>";
+    const END_TABLE: &str = "</table>";
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let bytes = html.as_bytes();
+    let mut done = 0;
+    // `<` starts every pattern; 0xC2 starts U+00A0 and is never inside another character.
+    for at in memchr::memchr2_iter(b'<', 0xC2, bytes) {
+        if at < done {
+            continue;
+        }
+        let rest = &html[at..];
+        let (len, with) = if rest.starts_with(TABLE) {
+            (TABLE.len(), "<div class=\"table-wrap\"><table>")
+        } else if rest.starts_with(END_TABLE) {
+            (END_TABLE.len(), "</table></div>")
+        } else if as_sanitized && rest.starts_with("<hr />") {
+            (6, "<hr>")
+        } else if as_sanitized && rest.starts_with("<br />") {
+            (6, "<br>")
+        } else if as_sanitized && rest.starts_with('\u{a0}') {
+            ('\u{a0}'.len_utf8(), "&nbsp;")
+        } else {
+            continue;
+        };
+        out.push_str(&html[done..at]);
+        out.push_str(with);
+        done = at + len;
+    }
+    out.push_str(&html[done..]);
+    out
 }
 
 /// Whether pulldown-cmark writes this event as ammonia would write it back: no raw HTML, no URL,
@@ -66,36 +104,46 @@ fn is_plain(ev: &Event) -> bool {
     }
 }
 
-/// pulldown-cmark's HTML of a plain document as ammonia (html5ever) serializes it: void elements
-/// without the slash, no-break spaces as `&nbsp;`. Text is escaped alike by both (`&`, `<`, `>`).
-fn as_sanitized(raw: &str) -> String {
-    raw.replace("<hr />", "<hr>").replace("<br />", "<br>").replace('\u{a0}', "&nbsp;")
+/// Markdown has no caption syntax: a table is captioned with the heading above it, so every
+/// table of the site says what it holds. Passes the events through, adding the caption right
+/// after the table's start.
+struct Captioned<'a, I> {
+    events: I,
+    in_heading: bool,
+    heading: String,
+    caption: Option<Event<'a>>,
 }
 
-/// Markdown has no caption syntax: a table is captioned with the heading above it, so every
-/// table of the site says what it holds.
-fn captioned<'a>(events: impl Iterator<Item = pulldown_cmark::Event<'a>>) -> Vec<pulldown_cmark::Event<'a>> {
-    use pulldown_cmark::{Event, Tag, TagEnd};
-    let mut out = Vec::new();
-    let (mut in_heading, mut heading) = (false, String::new());
-    for ev in events {
+impl<'a, I: Iterator<Item = Event<'a>>> Captioned<'a, I> {
+    fn new(events: I) -> Self {
+        Captioned { events, in_heading: false, heading: String::new(), caption: None }
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Captioned<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        use pulldown_cmark::{Tag, TagEnd};
+        if let Some(caption) = self.caption.take() {
+            return Some(caption);
+        }
+        let ev = self.events.next()?;
         match &ev {
             Event::Start(Tag::Heading { .. }) => {
-                in_heading = true;
-                heading.clear();
+                self.in_heading = true;
+                self.heading.clear();
             }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Text(t) | Event::Code(t) if in_heading => heading.push_str(t),
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
+            Event::Text(t) | Event::Code(t) if self.in_heading => self.heading.push_str(t),
+            Event::Start(Tag::Table(_)) if !self.heading.trim().is_empty() => {
+                let text = self.heading.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                self.caption = Some(Event::Html(format!("<caption>{text}</caption>").into()));
+            }
             _ => {}
         }
-        let table = matches!(ev, Event::Start(Tag::Table(_)));
-        out.push(ev);
-        if table && !heading.trim().is_empty() {
-            let text = heading.trim().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-            out.push(Event::Html(format!("<caption>{text}</caption>").into()));
-        }
+        Some(ev)
     }
-    out
 }
 
 fn demote_headings(ev: pulldown_cmark::Event<'_>) -> pulldown_cmark::Event<'_> {
@@ -188,7 +236,7 @@ mod tests {
     fn sanitized(md: &str) -> String {
         let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
         let mut raw = String::new();
-        html::push_html(&mut raw, captioned(Parser::new_ext(md, opts).map(demote_headings)).into_iter());
+        html::push_html(&mut raw, Captioned::new(Parser::new_ext(md, opts).map(demote_headings)));
         sanitizer()
             .clean(&raw)
             .to_string()
