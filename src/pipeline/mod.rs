@@ -57,7 +57,7 @@ fn prepare_with(
     caches: &mut Caches,
     changes: &load::Changes,
 ) -> Result<std::result::Result<Prepared, Diagnostics>> {
-    let ledger = Ledger::open(&opts.root)?;
+    let ledger = stage("ledger", || Ledger::open(&opts.root))?;
     let mut today = opts.today;
     // Loading again as of the latest release's date (below) should not parse everything twice; a
     // one-shot build keeps its parses only when that can happen.

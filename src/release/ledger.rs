@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use crate::model::common::Date;
 use crate::validate::digest_hex;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fs;
@@ -74,6 +75,15 @@ pub struct Stored {
     pub digest: String,
 }
 
+/// Reads and parses one entry file.
+fn read_entry(path: &Path) -> Result<Stored> {
+    let bytes = fs::read(path).map_err(|e| Error::read(path, e))?;
+    let entry: Entry =
+        serde_json::from_slice(&bytes).map_err(|e| Error::Ledger(format!("{} 无法读取：{e}", path.display())))?;
+    let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    Ok(Stored { entry, file, digest: digest_hex(&bytes) })
+}
+
 #[derive(Debug, Clone)]
 pub struct Ledger {
     pub dir: PathBuf,
@@ -98,13 +108,11 @@ impl Ledger {
                 .filter(|p| p.extension().is_some_and(|x| x == "json"))
                 .collect();
             files.sort();
-            for path in files {
-                let bytes = fs::read(&path).map_err(|e| Error::read(&path, e))?;
-                let entry: Entry = serde_json::from_slice(&bytes)
-                    .map_err(|e| Error::Ledger(format!("{} 无法读取：{e}", path.display())))?;
-                let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-                entries.push(Stored { entry, file, digest: digest_hex(&bytes) });
-            }
+            // Each entry lists every output file of its release: with a long history, reading them
+            // is a good part of a small site's build, so they are read in parallel. The first
+            // problem in file order is the one reported, as it was when they were read in turn.
+            let read: Vec<Result<Stored>> = files.par_iter().map(|path| read_entry(path)).collect();
+            entries = read.into_iter().collect::<Result<Vec<_>>>()?;
         }
         entries.sort_by_key(|s| s.entry.number);
         Ok(Ledger { dir, entries })
