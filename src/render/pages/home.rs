@@ -2,7 +2,7 @@
 
 use super::evaluation::{report_row, targets_view};
 use super::notices::{comments_line, CommentsLine};
-use super::{job, listed_disclosure, newest_first, Listed, YearLink};
+use super::{job, line, listed_disclosure, newest_first, Line, Listed, YearLink};
 use crate::model::figures::{percent, CommentStats};
 use crate::model::Site;
 use crate::render::deps::Tracker;
@@ -130,8 +130,7 @@ pub(super) fn home<'a>(site: &'a Site, t: &Tracker) -> Job<'a> {
 fn home_page(site: &Site) -> PageJob {
     let mut ctx = Context::new();
     ctx.insert("notices", &notices(site));
-    let latest: Vec<Listed> =
-        newest_first(site.disclosures.iter()).into_iter().take(10).map(|d| listed_disclosure(site, d)).collect();
+    let latest: Vec<Line> = newest_first(site.disclosures.iter()).into_iter().take(10).map(|d| line(site, d)).collect();
     ctx.insert("latest", &latest);
     ctx.insert("tree", &tree_lines(site));
     ctx.insert("figures", &key_figures(site));
@@ -199,9 +198,9 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
                 .collect(),
         ),
     );
-    let disclosures: Vec<Listed> = newest_first(own.disclosures.iter().map(|&i| &site.disclosures[i]))
+    let disclosures: Vec<Line> = newest_first(own.disclosures.iter().map(|&i| &site.disclosures[i]))
         .into_iter()
-        .map(|d| listed_disclosure(site, d))
+        .map(|d| line(site, d))
         .collect();
     ctx.insert("disclosures", &disclosures);
     let comments: Vec<CommentsLine> = own.comments.iter().map(|&i| comments_line(site, i, &site.comments[i])).collect();

@@ -104,6 +104,39 @@ pub(super) fn listed_disclosure(site: &Site, d: &Record<Disclosure>) -> Listed {
     }
 }
 
+/// A line of a list of disclosures (`partials/listed.html`): flat and already formatted. A listing
+/// page holds thousands of lines, and in a template every dotted lookup and every filter allocates,
+/// so a line is a handful of plain keys rather than a [`Listed`] with an org and a period inside.
+#[derive(Serialize)]
+pub struct Line<'a> {
+    title: &'a str,
+    url: String,
+    /// The org's short name.
+    org: Option<&'a str>,
+    category: &'a str,
+    /// The publication date in Chinese form.
+    date: Option<String>,
+    /// 公示期 state (公示中 / 已结束 / 未开始), when there is a 公示期.
+    state: Option<&'static str>,
+    active: bool,
+    withdrawn: bool,
+}
+
+pub(super) fn line<'a>(site: &'a Site, d: &'a Record<Disclosure>) -> Line<'a> {
+    let v = &d.value;
+    let period = period_view(v.period.as_ref(), site.today);
+    Line {
+        title: &v.title,
+        url: routes::disclosure(v.year, v.org.as_str(), &v.slug),
+        org: site.orgs.get(v.org.as_str()).map(|o| o.display_name()),
+        category: &v.category,
+        date: v.published_on.map(Date::chinese),
+        state: period.as_ref().map(|p| p.state),
+        active: period.is_some_and(|p| p.active),
+        withdrawn: v.withdrawn.is_some(),
+    }
+}
+
 /// Disclosures newest first (then by path, for a stable order).
 pub(super) fn newest_first<'a>(items: impl Iterator<Item = &'a Record<Disclosure>>) -> Vec<&'a Record<Disclosure>> {
     let mut v: Vec<_> = items.collect();

@@ -1,7 +1,7 @@
 //! Party-affairs disclosures (every listing and each notice) and the comments column.
 
 use super::record_meta;
-use super::{job, listed_disclosure, newest_first, short_name, year_links};
+use super::{job, line, listed_disclosure, newest_first, short_name, year_links};
 use crate::model::figures::CommentStats;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
@@ -65,7 +65,7 @@ pub(super) fn disclosure_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a
             ));
             Job::later(path.clone(), deps, move || {
                 let mut ctx = Context::new();
-                ctx.insert("items", &items.iter().map(|d| listed_disclosure(site, d)).collect::<Vec<_>>());
+                ctx.insert("items", &items.iter().map(|d| line(site, d)).collect::<Vec<_>>());
                 ctx.insert("heading", &heading);
                 ctx.insert("years", &links.0);
                 ctx.insert("categories", &links.1);
