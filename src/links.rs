@@ -1,7 +1,7 @@
 //! The link checker: every `href`/`src`/`action` of every rendered page (whatever template or
 //! Markdown made it) that points inside the site must resolve to a file of the output (and a
 //! `#fragment` to an `id` on that page). External links are collected, never fetched. Works on the
-//! in-memory `Output`; never reads or writes disk.
+//! in-memory `Output`, or page by page as a build makes them; never reads or writes disk.
 
 mod scan;
 
@@ -9,6 +9,7 @@ use crate::render::Output;
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::OnceLock;
 
 /// A link that does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,21 +27,100 @@ pub struct LinkReport {
 
 /// Checks every link of every HTML page in `out`. Pages are scanned in parallel and borrowed, not
 /// copied or even validated as UTF-8: at 10,000 records the pages are over a hundred megabytes.
-/// A link is resolved as soon as it is found; one with a `#fragment` into a page waits until every
-/// page's ids are known.
 pub fn check(out: &Output) -> LinkReport {
     let files: HashSet<&str> = out.files.keys().map(String::as_str).collect();
-    let pages: Vec<Page> =
-        out.files.par_iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| Page::check(&files, k, v)).collect();
-    let ids: HashMap<&str, &[Cow<str>]> = pages.iter().map(|p| (p.path, p.ids.as_slice())).collect();
+    let checker = Checker::default();
+    checker.know(files.iter().copied());
+    let pages: Vec<PageLinks> =
+        out.files.par_iter().filter(|(k, _)| k.ends_with(".html")).map(|(k, v)| checker.page(k, v)).collect();
+    finish(pages, &files)
+}
+
+/// Checks pages one at a time, as they are made (from any thread), against the files known before
+/// any was made: a link is resolved as soon as it is found, and only one to a file not known yet,
+/// or with a `#fragment` into another page, waits for [`finish`].
+#[derive(Default)]
+pub struct Checker {
+    known: OnceLock<HashSet<String>>,
+}
+
+/// What one page's links came to, and what is left to resolve once every file is known.
+pub struct PageLinks {
+    path: String,
+    /// Its ids, sorted.
+    ids: Vec<String>,
+    /// Its external links, broken links and count, the links that wait aside.
+    report: LinkReport,
+    waiting: Vec<Waiting>,
+}
+
+/// A link to a file not known while its page was checked, or to a `#fragment` of another page.
+struct Waiting {
+    /// As written in the page.
+    raw: String,
+    /// The file it points at, from the site's root.
+    target: String,
+    fragment: Option<String>,
+}
+
+impl Checker {
+    /// The files that exist before any page is checked (a second call changes nothing).
+    pub fn know<'p>(&self, paths: impl IntoIterator<Item = &'p str>) {
+        let _ = self.known.set(paths.into_iter().map(str::to_string).collect());
+    }
+
+    /// Checks the page `path`.
+    pub fn page(&self, path: &str, html: &[u8]) -> PageLinks {
+        let empty = HashSet::new();
+        let known = self.known.get().unwrap_or(&empty);
+        let mut report = LinkReport::default();
+        let mut waiting = Vec::new();
+        let mut here = Vec::new();
+        // One buffer for every target of the page: resolving allocates nothing.
+        let mut target = String::new();
+        let ids = scan::scan(html, |raw| {
+            report.checked += 1;
+            if has(&raw, b':') || raw.starts_with("//") {
+                report.external.insert(raw.into_owned());
+                return;
+            }
+            let Some(fragment) = target_of(path, &raw, &mut target) else {
+                report.broken.push(BrokenLink { page: path.to_string(), target: raw.into_owned() });
+                return;
+            };
+            match (known.contains(target.as_str()), fragment) {
+                (true, None) => {}
+                (true, Some(fragment)) if target == path => here.push((fragment.len(), raw)),
+                (_, fragment) => waiting.push(Waiting {
+                    fragment: fragment.map(str::to_string),
+                    target: target.clone(),
+                    raw: raw.into_owned(),
+                }),
+            }
+        });
+        // Links to a `#fragment` of this very page, now that its ids are known.
+        for (len, raw) in here {
+            if !has_id(&ids, &raw[raw.len() - len..]) {
+                report.broken.push(BrokenLink { page: path.to_string(), target: raw.into_owned() });
+            }
+        }
+        PageLinks { path: path.to_string(), ids: ids.into_iter().map(Cow::into_owned).collect(), report, waiting }
+    }
+}
+
+/// The report of every page, once every file of the site (`files`) is known.
+pub fn finish(pages: Vec<PageLinks>, files: &HashSet<&str>) -> LinkReport {
+    let ids: HashMap<&str, &[String]> = pages.iter().map(|p| (p.path.as_str(), p.ids.as_slice())).collect();
     let mut report = LinkReport::default();
-    let mut target = String::new();
     for page in &pages {
-        for raw in &page.with_fragment {
-            let found = matches!(target_of(&files, page.path, raw, &mut target),
-                Some(Some(fragment)) if ids.get(target.as_str()).is_some_and(|ids| has_id(ids, fragment)));
+        for link in &page.waiting {
+            let found = files.contains(link.target.as_str())
+                && link
+                    .fragment
+                    .as_ref()
+                    .is_none_or(|f| ids.get(link.target.as_str()).is_some_and(|ids| has_id(ids, f)));
             if !found {
-                report.broken.push(BrokenLink { page: page.path.to_string(), target: raw.to_string() });
+                report.broken.push(BrokenLink { page: page.path.clone(), target: link.raw.clone() });
             }
         }
     }
@@ -54,42 +134,9 @@ pub fn check(out: &Output) -> LinkReport {
     report
 }
 
-/// One page after the first pass.
-struct Page<'a> {
-    path: &'a str,
-    /// Its ids, sorted.
-    ids: Vec<Cow<'a, str>>,
-    /// Its external links, broken links and count, fragments aside.
-    report: LinkReport,
-    /// Its links to an existing page with a `#fragment`, to look up among that page's ids.
-    with_fragment: Vec<Cow<'a, str>>,
-}
-
-impl<'a> Page<'a> {
-    fn check(files: &HashSet<&str>, path: &'a str, html: &'a [u8]) -> Page<'a> {
-        let mut report = LinkReport::default();
-        let mut with_fragment = Vec::new();
-        // One buffer for every target of the page: resolving allocates nothing.
-        let mut target = String::new();
-        let ids = scan::scan(html, |raw| {
-            report.checked += 1;
-            if has(&raw, b':') || raw.starts_with("//") {
-                report.external.insert(raw.into_owned());
-                return;
-            }
-            match target_of(files, path, &raw, &mut target) {
-                None => report.broken.push(BrokenLink { page: path.to_string(), target: raw.into_owned() }),
-                Some(None) => {}
-                Some(Some(_)) => with_fragment.push(raw),
-            }
-        });
-        Page { path, ids, report, with_fragment }
-    }
-}
-
-/// Resolves `link` from `page` into `target`: `None` if no file of the output is there, else the
-/// `#fragment` still to find when the target is a page and the link names one.
-fn target_of<'l>(files: &HashSet<&str>, page: &str, link: &'l str, target: &mut String) -> Option<Option<&'l str>> {
+/// Resolves `link` from `page` into `target`: `None` if it climbs above the site's root, else the
+/// `#fragment` to find when the target is a page and the link names one.
+fn target_of<'l>(page: &str, link: &'l str, target: &mut String) -> Option<Option<&'l str>> {
     let (path, fragment) = match memchr::memchr(b'#', link.as_bytes()) {
         Some(i) => (&link[..i], Some(&link[i + 1..])),
         None => (link, None),
@@ -104,15 +151,12 @@ fn target_of<'l>(files: &HashSet<&str>, page: &str, link: &'l str, target: &mut 
     if target.is_empty() || target.ends_with('/') {
         target.push_str("index.html");
     }
-    if !files.contains(target.as_str()) {
-        return None;
-    }
     Some(fragment.filter(|f| !f.is_empty() && target.ends_with(".html")))
 }
 
 /// `id` is among the sorted `ids`.
-fn has_id(ids: &[Cow<str>], id: &str) -> bool {
-    ids.binary_search_by(|probe| (**probe).cmp(id)).is_ok()
+fn has_id<S: AsRef<str>>(ids: &[S], id: &str) -> bool {
+    ids.binary_search_by(|probe| probe.as_ref().cmp(id)).is_ok()
 }
 
 /// `s` holds the ASCII byte `b`. (Links are short: a plain loop beats a searcher's set-up.)

@@ -1,6 +1,7 @@
 //! The only place that knows the stage order: load -> validate -> history -> render -> (check links)
-//! -> write -> release. `build` writes the site; `check` stops before writing; `release` appends to the
-//! ledger first. Prints diagnostics; never exits.
+//! -> write -> release. `build` writes each file into the staging folder as it renders (checking its
+//! links meanwhile) and swaps the folder into place at the end; `check` stops before writing;
+//! `release` appends to the ledger first. Prints diagnostics; never exits.
 
 use crate::cli::Format;
 use crate::config::Paper;
@@ -18,6 +19,7 @@ use std::io::Write;
 use std::time::Instant;
 
 mod options;
+mod publish;
 use options::today;
 pub use options::{options, Options};
 
@@ -331,25 +333,35 @@ pub fn verify_site(dir: &std::path::Path, root: &std::path::Path) -> Result<Outc
     Ok(Outcome::ContentErrors)
 }
 
+/// `gongshi build`: the site goes to disk as it renders (into a staging folder, swapped into place
+/// at the end), so a big site is never all in memory at once.
 pub fn build(opts: &Options) -> Result<Outcome> {
     let started = Instant::now();
-    let (site, output, mut diags) = match render_site(opts)? {
-        Ok(done) => done,
-        Err(diags) => return Ok(report_failure(opts, diags)),
+    let Prepared { mut site, mut diags, ledger } = match prepare(opts)? {
+        Ok(p) => p,
+        Err(d) => return Ok(report_failure(opts, d)),
     };
-    // Both only read the output: the link check runs while the site is written.
-    let (report, written) = rayon::join(
-        || stage("links", || links::check(&output)),
-        || stage("write", || write::write_atomically(&output, &opts.out)),
-    );
-    written?;
-    for b in report.broken {
+    site.drop_sources();
+    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let (theme, build) = theme_and_build(opts, &site, released.map(|e| (e.number, e.date)))?;
+    let staging = write::Staging::begin(&opts.out)?;
+    let sink = publish::Publish::new(&staging, released.is_none());
+    let attachments = opts.root.join("content").join("attachments");
+    let written = stage("render", || render::render_into(&site, &theme, &build, &attachments, &sink))?;
+    let published = stage("links", || publish::Publish::finish(written));
+    let manifest = match released {
+        Some(entry) => entry.to_bytes(),
+        None => stage("manifest", || preview_manifest_of(&site, published.digests)),
+    };
+    staging.put(verify::MANIFEST, &manifest)?;
+    stage("write", || staging.publish())?;
+    for b in published.links.broken {
         diags.push(broken_link(&b, Severity::Warning));
     }
     print_diagnostics(opts, diags.clone());
-    let line = summary(&site, &output, &diags, started, &opts.out);
+    let line = summary(&site, (published.pages, published.files), &diags, started, &opts.out);
     // The process ends next: freeing millions of small allocations one by one would only delay it.
-    std::mem::forget((site, output));
+    std::mem::forget(site);
     Ok(Outcome::Done(Summary { line, quiet: opts.quiet }))
 }
 
@@ -446,7 +458,14 @@ fn print_diagnostics(opts: &Options, diags: Diagnostics) {
     }
 }
 
-fn summary(site: &Site, output: &Output, diags: &Diagnostics, started: Instant, out: &std::path::Path) -> String {
+/// The closing line of a build; `written` counts its (pages, files).
+fn summary(
+    site: &Site,
+    written: (usize, usize),
+    diags: &Diagnostics,
+    started: Instant,
+    out: &std::path::Path,
+) -> String {
     format!(
         "已生成 {}：年度目标 {}、述职评议 {}、整改清单 {}、党务公开 {}、群众评说 {}、页面 {}；共 {} 个网页、{} 个文件；{} 个警告；用时 {:.2} 秒",
         out.display(),
@@ -456,8 +475,8 @@ fn summary(site: &Site, output: &Output, diags: &Diagnostics, started: Instant, 
         site.disclosures.len(),
         site.comments.len(),
         site.pages.len(),
-        output.pages(),
-        output.files.len(),
+        written.0,
+        written.1,
         diags.warning_count(),
         started.elapsed().as_secs_f64()
     )

@@ -25,6 +25,7 @@ use crate::timings::stage;
 pub use incremental::{render_changed, Bytes, Delta, RenderCache};
 use rayon::prelude::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use tera::{Tera, Value};
@@ -151,48 +152,105 @@ fn all_jobs<'a>(site: &'a Site, tracker: &'a deps::Tracker) -> Vec<Job<'a>> {
     jobs
 }
 
+/// Where rendered files go, each as soon as it is made and from whichever thread made it: into
+/// memory ([`render`]) or out to disk as the site is built (the pipeline's sink). What `put` returns
+/// for a file is kept.
+pub trait Sink: Sync {
+    type Kept: Send;
+    /// The paths known before anything renders (every page, static file and attachment), sorted.
+    fn expect(&self, _paths: &[&str]) -> Result<()> {
+        Ok(())
+    }
+    /// One file of the site. Never re-enters the renderer.
+    fn put(&self, path: &str, bytes: Cow<'_, [u8]>) -> Result<Self::Kept>;
+}
+
+/// Keeps every file in memory.
+struct Keep;
+
+impl Sink for Keep {
+    type Kept = Vec<u8>;
+    fn put(&self, _: &str, bytes: Cow<'_, [u8]>) -> Result<Vec<u8>> {
+        Ok(bytes.into_owned())
+    }
+}
+
 /// Renders the whole site into memory.
 pub fn render(site: &Site, theme: &Theme, build: &BuildInfo, attachments_dir: &Path) -> Result<Output> {
+    let files = render_into(site, theme, build, attachments_dir, &Keep)?;
+    Ok(Output { files: files.into_iter().collect() })
+}
+
+/// Renders the whole site into `sink`: what the sink kept of each file, by path, in no set order.
+pub fn render_into<S: Sink>(
+    site: &Site,
+    theme: &Theme,
+    build: &BuildInfo,
+    attachments_dir: &Path,
+    sink: &S,
+) -> Result<Vec<(String, S::Kept)>> {
     let tera = templates(theme)?;
     let common = chrome::Common::new(site, build);
     let tracker = deps::Tracker::off();
+    let statics: Vec<(String, &[u8])> = theme.statics().map(|(name, bytes)| (routes::asset(name), bytes)).collect();
+    let attachments: Vec<(String, &String)> = site.attachments.iter().map(|k| (routes::attachment(k), k)).collect();
     // The search index and the open data do not depend on the pages: built alongside them.
-    let (rendered, (index, data)) = rayon::join(
+    let (pages, (index, data)) = rayon::join(
         || {
             let jobs = stage("render/jobs", || all_jobs(site, &tracker));
+            let mut known: Vec<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+            known.extend(statics.iter().map(|(p, _)| p.as_str()));
+            known.extend(attachments.iter().map(|(p, _)| p.as_str()));
+            known.sort_unstable();
+            sink.expect(&known)?;
+            drop(known);
             let progress = Progress::new(jobs.len());
             let rendered = stage("render/pages", || {
                 jobs.into_par_iter()
                     .inspect(|_| progress.inc())
-                    .map(|job| render_page(job, &tera, &common, false))
-                    .collect::<Vec<_>>()
+                    .map(|job| render_page_with(job, &tera, &common, false, |path, html, _| put(sink, path, html)))
+                    .collect::<Result<Vec<_>>>()
             });
             progress.bar.finish_and_clear();
             rendered
         },
         || {
             rayon::join(
-                || stage("render/search", || search::index_script(site)),
+                || put_all(sink, stage("render/search", || search::index_script(site))),
                 || {
                     let mut data = Output::default();
-                    stage("render/data", || data::write_all(site, &mut data)).map(|_| data)
+                    stage("render/data", || data::write_all(site, &mut data))?;
+                    put_all(sink, data.files)
                 },
             )
         },
     );
-    let mut out = Output::default();
-    for page in rendered {
-        let page = page?;
-        out.insert(page.path, page.html);
+    let mut kept = pages?;
+    kept.extend(data?);
+    kept.extend(index?);
+    for (path, bytes) in statics {
+        kept.push(put(sink, path, Cow::Borrowed(bytes))?);
     }
-    for (name, bytes) in theme.statics() {
-        out.insert(routes::asset(name), bytes.to_vec());
+    // The sitemap lists the pages; attachments are not among them.
+    let sitemap = feed::sitemap(site, kept.iter().map(|(p, _)| p.as_str()));
+    kept.extend(put_all(sink, feed::feed(site).into_iter().chain(sitemap))?);
+    for (path, key) in attachments {
+        let file = attachments_dir.join(key);
+        let bytes = std::fs::read(&file).map_err(|e| Error::read(&file, e))?;
+        kept.push(put(sink, path, Cow::Owned(bytes))?);
     }
-    out.files.extend(data?.files);
-    out.files.extend(index);
-    feed::write_all(site, &mut out);
-    copy_attachments(site, attachments_dir, &mut out)?;
-    Ok(out)
+    Ok(kept)
+}
+
+fn put<S: Sink>(sink: &S, path: String, bytes: Cow<'_, [u8]>) -> Result<(String, S::Kept)> {
+    let kept = sink.put(&path, bytes)?;
+    Ok((path, kept))
+}
+
+/// Puts every file of `files`, in parallel.
+fn put_all<S: Sink>(sink: &S, files: impl IntoIterator<Item = (String, Vec<u8>)>) -> Result<Vec<(String, S::Kept)>> {
+    let files: Vec<(String, Vec<u8>)> = files.into_iter().collect();
+    files.into_par_iter().map(|(path, bytes)| put(sink, path, Cow::Owned(bytes))).collect()
 }
 
 /// The files made from the whole site at once (open data, search index, feed and sitemap), for
@@ -215,9 +273,8 @@ pub fn aggregates(site: &Site, other: Vec<&str>) -> Result<Output> {
     Ok(out)
 }
 
-/// A rendered page: its path, its HTML and, when asked for, its data's fingerprint.
+/// A rendered page: its HTML and, when asked for, its data's fingerprint.
 struct Rendered {
-    path: String,
     html: Vec<u8>,
     data: u64,
 }
@@ -225,24 +282,34 @@ struct Rendered {
 /// Builds a job's data and renders it through its template; `fingerprint` also hashes the data
 /// (for `RenderCache::checking`).
 fn render_page(job: Job, tera: &Tera, common: &chrome::Common, fingerprint: bool) -> Result<Rendered> {
-    let (page, data) = page_data(job, tera, common, fingerprint)?;
-    let html = render_html(tera, page.template, &page.context)?;
-    Ok(Rendered { path: page.path, html, data })
+    render_page_with(job, tera, common, fingerprint, |_, html, data| Ok(Rendered { html: html.into_owned(), data }))
 }
 
-/// Renders a template into this thread's reusable buffer and copies the page out at its exact
-/// length: `Tera::render` would grow its own buffer by doubling from 2 KB (a copy at each step, and
-/// an allocation up to twice the page's size) and check the bytes as UTF-8 once more.
-fn render_html(tera: &Tera, template: &str, context: &tera::Context) -> Result<Vec<u8>> {
-    use std::cell::RefCell;
+/// Renders a job's page into this thread's reusable buffer and hands it, borrowed, to `done` with
+/// its path and data fingerprint: `Tera::render` would grow its own buffer by doubling from 2 KB (a
+/// copy at each step, and an allocation up to twice the page's size) and check the bytes as UTF-8
+/// once more. The buffer is taken out of the thread while in use, so a `done` that lets rayon run
+/// another page on this thread only costs that page a buffer of its own.
+fn render_page_with<R>(
+    job: Job,
+    tera: &Tera,
+    common: &chrome::Common,
+    fingerprint: bool,
+    done: impl FnOnce(String, Cow<'_, [u8]>, u64) -> Result<R>,
+) -> Result<R> {
+    use std::cell::Cell;
     thread_local! {
-        static BUFFER: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(64 * 1024));
+        static BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
     }
-    BUFFER.with_borrow_mut(|buffer| {
-        buffer.clear();
-        tera.render_to(template, context, &mut *buffer).map_err(Error::from)?;
-        Ok(buffer.as_slice().to_vec())
-    })
+    let (page, data) = page_data(job, tera, common, fingerprint)?;
+    let mut buffer = BUFFER.take();
+    buffer.clear();
+    buffer.reserve(64 * 1024);
+    let rendered = tera.render_to(page.template, &page.context, &mut buffer).map_err(Error::from);
+    drop(page.context);
+    let result = rendered.and_then(|()| done(page.path, Cow::Borrowed(buffer.as_slice()), data));
+    BUFFER.set(buffer);
+    result
 }
 
 /// A job's data with the shared variables filled in, and its fingerprint when asked for.
@@ -256,15 +323,6 @@ fn page_data(job: Job, tera: &Tera, common: &chrome::Common, fingerprint: bool) 
     let print = fingerprint_data(page.template, &data);
     page.context = tera::Context::from_value(data)?;
     Ok((page, print))
-}
-
-fn copy_attachments(site: &Site, dir: &Path, out: &mut Output) -> Result<()> {
-    for key in &site.attachments {
-        let path = dir.join(key);
-        let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
-        out.insert(routes::attachment(key), bytes);
-    }
-    Ok(())
 }
 
 /// Compiles the theme's templates once and registers gongshi's filters.

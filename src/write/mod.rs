@@ -6,19 +6,71 @@ mod tree;
 
 use crate::error::{Error, Result};
 use crate::render::Output;
+use rayon::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Writes `output` to `out_dir`, replacing what was there only once everything is on disk.
 pub fn write_atomically(output: &Output, out_dir: &Path) -> Result<()> {
-    let out_dir = absolute(out_dir)?;
-    let parent = out_dir.parent().ok_or_else(|| Error::Usage(format!("输出目录无效：{}", out_dir.display())))?;
-    fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
-    clean_leftovers(parent, &name);
-    let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-    write_tree(output, &staging)?;
-    swap_into_place(&staging, &out_dir)
+    let staging = Staging::begin(out_dir)?;
+    staging.make_folders(output.files.keys().map(String::as_str))?;
+    output.files.par_iter().try_for_each(|(rel, bytes)| staging.put(rel, bytes))?;
+    staging.publish()
+}
+
+/// A new site being written file by file, from any thread, into a staging folder beside `out_dir`;
+/// [`Staging::publish`] swaps it into place. Dropped before that (a failed build), it is removed
+/// and the previous site stays as it was.
+pub struct Staging {
+    out_dir: PathBuf,
+    path: PathBuf,
+    tree: Option<tree::Tree>,
+}
+
+impl Staging {
+    /// An empty staging folder for `out_dir` (leftovers of killed builds removed first).
+    pub fn begin(out_dir: &Path) -> Result<Staging> {
+        let out_dir = absolute(out_dir)?;
+        let parent = out_dir.parent().ok_or_else(|| Error::Usage(format!("输出目录无效：{}", out_dir.display())))?;
+        fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+        let name = out_dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "public".into());
+        clean_leftovers(parent, &name);
+        let path = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if path.exists() {
+            tree::remove(&path).map_err(|e| Error::write(&path, e))?;
+        }
+        fs::create_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+        let tree = tree::Tree::open(&path).map_err(|(_, e)| Error::write(&path, e))?;
+        Ok(Staging { out_dir, path, tree: Some(tree) })
+    }
+
+    /// Makes the folders of files to come (`paths` sorted), a level at a time.
+    pub fn make_folders<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<()> {
+        self.tree().make_folders(paths).map_err(|(rel, e)| Error::write(self.path.join(rel), e))
+    }
+
+    /// Writes the file `rel` of the new site.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        self.tree().put(rel, bytes).map_err(|(rel, e)| Error::write(self.path.join(rel), e))
+    }
+
+    /// Swaps the new site into place of the old one.
+    pub fn publish(mut self) -> Result<()> {
+        self.tree = None;
+        swap_into_place(&self.path, &self.out_dir)
+    }
+
+    fn tree(&self) -> &tree::Tree {
+        self.tree.as_ref().expect("a staging folder is written only before it is published")
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if self.tree.take().is_some() {
+            let _ = tree::remove(&self.path);
+        }
+    }
 }
 
 fn absolute(p: &Path) -> Result<PathBuf> {
@@ -41,14 +93,6 @@ fn clean_leftovers(parent: &Path, name: &str) {
             let _ = tree::remove(&e.path());
         }
     }
-}
-
-fn write_tree(output: &Output, staging: &Path) -> Result<()> {
-    if staging.exists() {
-        tree::remove(staging).map_err(|e| Error::write(staging, e))?;
-    }
-    fs::create_dir_all(staging).map_err(|e| Error::write(staging, e))?;
-    tree::write(&output.files, staging).map_err(|(rel, e)| Error::write(staging.join(rel), e))
 }
 
 fn swap_into_place(staging: &Path, out_dir: &Path) -> Result<()> {

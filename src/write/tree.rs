@@ -1,24 +1,47 @@
-//! Writes a whole tree of files into a new folder, and removes a folder tree, both in parallel and,
-//! on Unix, through folder descriptors (each path is looked up from its folder, not from `/`). Knows
-//! nothing of staging or swapping: `write` decides which folder is which.
+//! Writes files into a folder tree (from any thread, folders made as needed), and removes a folder
+//! tree in parallel, both, on Unix, through folder descriptors (each path is looked up from its
+//! folder, not from `/`). Knows nothing of staging or swapping: `write` decides which folder is which.
 
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
 /// A path (relative to the tree's root, or absolute) and what went wrong there.
 pub type Failure = (String, io::Error);
 
-/// Writes every file of `files` (relative path -> bytes) under the existing, empty folder `root`.
-/// Every folder is made once, a level at a time (a level's folders in parallel), then the files in
-/// parallel: no write has to fail to find that its folder is missing.
-pub fn write(files: &BTreeMap<String, Vec<u8>>, root: &Path) -> Result<(), Failure> {
-    let root_dir = imp::open_dir(root).map_err(|e| (root.display().to_string(), e))?;
-    for level in folders(files.keys().map(String::as_str)) {
-        level.par_iter().try_for_each(|dir| imp::make_dir(&root_dir, dir).map_err(|e| (dir.to_string(), e)))?;
+/// An existing folder that files are written into, from any thread.
+pub struct Tree {
+    root: imp::Root,
+}
+
+impl Tree {
+    pub fn open(root: &Path) -> Result<Tree, Failure> {
+        Ok(Tree { root: imp::open_dir(root).map_err(|e| (root.display().to_string(), e))? })
     }
-    files.par_iter().try_for_each(|(rel, bytes)| imp::write_file(&root_dir, rel, bytes).map_err(|e| (rel.clone(), e)))
+
+    /// Makes every folder that holds a file of `paths` (sorted), once, a level at a time (a level's
+    /// folders in parallel): then no write has to fail to find that its folder is missing.
+    pub fn make_folders<'a>(&self, paths: impl Iterator<Item = &'a str>) -> Result<(), Failure> {
+        for level in folders(paths) {
+            level.par_iter().try_for_each(|dir| match imp::make_dir(&self.root, dir) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err((dir.to_string(), e)),
+                _ => Ok(()),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// Writes the file `rel` (created or truncated), making its folders first when they are missing.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<(), Failure> {
+        match imp::write_file(&self.root, rel, bytes) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound && rel.contains('/') => {
+                self.make_folders(std::iter::once(rel))?;
+                imp::write_file(&self.root, rel, bytes)
+            }
+            done => done,
+        }
+        .map_err(|e| (rel.to_string(), e))
+    }
 }
 
 /// Every folder that holds a file of `paths` (sorted), grouped by depth: `levels[0]` the top ones.
@@ -56,6 +79,9 @@ mod imp {
     use std::path::Path;
 
     const DIR_FLAGS: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
+
+    /// The folder a tree is written into.
+    pub type Root = OwnedFd;
 
     pub fn open_dir(path: &Path) -> io::Result<OwnedFd> {
         Ok(openat(CWD, path, DIR_FLAGS, Mode::empty())?)
@@ -120,6 +146,9 @@ mod imp {
     use std::io;
     use std::path::{Path, PathBuf};
 
+    /// The folder a tree is written into.
+    pub type Root = PathBuf;
+
     pub fn open_dir(path: &Path) -> io::Result<PathBuf> {
         Ok(path.to_path_buf())
     }
@@ -140,6 +169,14 @@ mod imp {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
+    /// Writes every file of `files` (relative path -> bytes) under the existing folder `root`.
+    fn write(files: &BTreeMap<String, Vec<u8>>, root: &Path) -> Result<(), Failure> {
+        let tree = Tree::open(root)?;
+        tree.make_folders(files.keys().map(String::as_str))?;
+        files.par_iter().try_for_each(|(rel, bytes)| tree.put(rel, bytes))
+    }
 
     #[test]
     fn folders_come_once_by_level() {

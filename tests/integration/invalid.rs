@@ -64,3 +64,27 @@ fn every_invalid_fixture_fails_with_a_located_error_and_leaves_public_untouched(
     let failures: Vec<String> = cases.iter().filter_map(|c| run_case(c).err()).collect();
     assert!(failures.is_empty(), "{} of {} cases failed:\n\n{}", failures.len(), cases.len(), failures.join("\n\n"));
 }
+
+#[test]
+fn a_theme_that_fails_while_the_site_is_written_leaves_public_untouched() {
+    let site = Site::from_fixture("minimal");
+    site.build("2026-03-31").assert_ok();
+    let before = site.tree("public");
+    // Pages are written as they render: this template fails on the about page only, after others
+    // have gone to the staging folder.
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ no_such_variable.field }}{% endblock content %}",
+    );
+    let run = site.build("2026-03-31");
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("no_such_variable"), "{}", run.stderr());
+    assert_eq!(site.tree("public"), before, "public/ changed after a failed build");
+    let leftovers: Vec<String> = std::fs::read_dir(site.root())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -172,3 +172,49 @@ fn check_finds_a_broken_anchor_made_by_a_theme_template() {
     );
     assert!(!run.stderr().contains("`#main`"), "the skip link's target exists: {}", run.stderr());
 }
+
+/// The broken links a run reports, without their severity: `page: target`.
+fn broken_links(stderr: &str) -> std::collections::BTreeSet<String> {
+    stderr
+        .lines()
+        .filter(|l| l.contains("[broken-link]"))
+        .map(|l| {
+            let page = l.split(':').next().unwrap_or_default();
+            let target = l.split('`').nth(1).unwrap_or_default();
+            format!("{page}: {target}")
+        })
+        .collect()
+}
+
+#[test]
+fn build_checks_links_as_it_writes_and_finds_what_check_finds() {
+    let site = sample_site();
+    // Links of every kind the build resolves while it writes, or only once every file is made:
+    // this page's ids, another page's ids, a missing page, and files made beside the pages (open
+    // data, the search index).
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<h1>{{ page_title }}</h1>\
+         <a href=\"#no-such-id\">a</a><a href=\"#main\">b</a><a href=\"{{ root | safe }}index.html#main\">c</a>\
+         <a href=\"{{ root | safe }}index.html#nope\">d</a><a href=\"{{ root | safe }}nowhere/index.html\">e</a>\
+         <a href=\"{{ root | safe }}data/disclosures.csv\">f</a><a href=\"{{ root | safe }}search/index.js\">g</a>\
+         <a href=\"{{ root | safe }}data/none.csv\">h</a>{{ body_html | safe }}{% endblock content %}",
+    );
+    let check = site.run(&["check", "--date", "2026-03-31"]);
+    assert_eq!(check.code(), 1, "{}", check.stderr());
+    let build = site.build("2026-03-31");
+    build.assert_ok();
+    assert!(build.stderr().contains("warning[broken-link]"), "{}", build.stderr());
+    let found = broken_links(&build.stderr());
+    assert_eq!(found, broken_links(&check.stderr()));
+    let about: Vec<&str> = found.iter().filter(|l| l.starts_with("about/")).map(String::as_str).collect();
+    assert_eq!(
+        about,
+        [
+            "about/index.html: #no-such-id",
+            "about/index.html: ../data/none.csv",
+            "about/index.html: ../index.html#nope",
+            "about/index.html: ../nowhere/index.html"
+        ]
+    );
+}
