@@ -12,16 +12,27 @@ use std::collections::BTreeMap;
 use tera::Context;
 
 /// 第K版 of a record, the release it came with, and its history link.
-pub fn version_badge(site: &Site, key: &str) -> serde_json::Value {
-    let Some(h) = site.history.records.get(key) else { return serde_json::Value::Null };
-    let last = h.versions.last();
-    serde_json::json!({
-        "number": h.current_number(),
-        "unreleased": h.unreleased,
-        "release": if h.unreleased { None } else { last.map(|v| v.release) },
-        "release_url": if h.unreleased { None } else { last.map(|v| routes::release(v.release)) },
-        "date": if h.unreleased { None } else { last.map(|v| v.date) },
-        "history_url": (!h.versions.is_empty()).then(|| routes::history(key)),
+#[derive(Serialize)]
+pub struct VersionBadge {
+    number: u32,
+    unreleased: bool,
+    release: Option<u32>,
+    release_url: Option<String>,
+    date: Option<crate::model::common::Date>,
+    history_url: Option<String>,
+}
+
+/// The [`VersionBadge`] of the record `key`, if it has a history.
+pub fn version_badge(site: &Site, key: &str) -> Option<VersionBadge> {
+    let h = site.history.records.get(key)?;
+    let last = h.versions.last().filter(|_| !h.unreleased);
+    Some(VersionBadge {
+        number: h.current_number(),
+        unreleased: h.unreleased,
+        release: last.map(|v| v.release),
+        release_url: last.map(|v| routes::release(v.release)),
+        date: last.map(|v| v.date),
+        history_url: (!h.versions.is_empty()).then(|| routes::history(key)),
     })
 }
 

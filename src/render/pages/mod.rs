@@ -11,7 +11,7 @@ mod notices;
 use super::deps::Tracker;
 use super::views::{org_ref_by_id, period_view, OrgRef, PeriodView};
 use super::{markdown, routes, Job, PageJob};
-use crate::model::common::Date;
+use crate::model::common::{Approval, Contact, Correction, Date, Published, Withdrawal};
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
 use rayon::prelude::*;
@@ -154,19 +154,31 @@ pub(super) fn year_links(years: &BTreeSet<i32>, url: fn(i32) -> String) -> Vec<Y
     years.iter().rev().map(|&year| YearLink { year, url: url(year) }).collect()
 }
 
-/// Publication facts every record page shows.
-pub(super) fn record_meta<T: crate::model::common::Published>(site: &Site, rec: &Record<T>) -> serde_json::Value {
+/// Publication facts every record page shows (`record` in the templates).
+#[derive(Serialize)]
+pub(super) struct RecordMeta<'a> {
+    scope: &'static str,
+    published_on: Option<Date>,
+    period: Option<PeriodView>,
+    approval: Option<&'a Approval>,
+    contact: Option<&'a Contact>,
+    corrections: &'a [Correction],
+    withdrawn: Option<&'a Withdrawal>,
+    check_code: &'a str,
+    version: Option<super::history::VersionBadge>,
+}
+
+pub(super) fn record_meta<'a, T: Published>(site: &Site, rec: &'a Record<T>) -> RecordMeta<'a> {
     let p = rec.value.publication();
-    let contact = p.contact.cloned();
-    serde_json::json!({
-        "scope": p.scope.label(),
-        "published_on": p.published_on,
-        "period": period_view(p.period, site.today),
-        "approval": p.approval,
-        "contact": contact,
-        "corrections": p.corrections,
-        "withdrawn": p.withdrawn,
-        "check_code": rec.check_code(),
-        "version": super::history::version_badge(site, &rec.key()),
-    })
+    RecordMeta {
+        scope: p.scope.label(),
+        published_on: p.published_on,
+        period: period_view(p.period, site.today),
+        approval: p.approval,
+        contact: p.contact,
+        corrections: p.corrections,
+        withdrawn: p.withdrawn,
+        check_code: rec.check_code(),
+        version: super::history::version_badge(site, &rec.key()),
+    }
 }

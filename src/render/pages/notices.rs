@@ -3,6 +3,7 @@
 use super::record_meta;
 use super::{job, line, listed_disclosure, newest_first, short_name, year_links};
 use crate::model::figures::CommentStats;
+use crate::model::common::Scalar;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
 use crate::render::deps::Tracker;
@@ -130,14 +131,36 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
     job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
 }
 
+/// Where to send an opinion during the 公示期 (`feedback` in the template).
+#[derive(Serialize)]
+struct Feedback<'a> {
+    unit: Option<&'a str>,
+    phone: Option<&'a Scalar>,
+    mailbox: Option<&'a str>,
+    email: Option<&'a str>,
+    address: Option<&'a str>,
+}
+
 /// The feedback channel: the record's own, else the org's phone, else the site's.
-fn feedback(site: &Site, d: &Disclosure) -> serde_json::Value {
+fn feedback<'a>(site: &'a Site, d: &'a Disclosure) -> Feedback<'a> {
     if let Some(c) = &d.contact {
-        return serde_json::json!({"unit": c.unit, "phone": c.phone, "mailbox": c.mailbox, "email": c.email, "address": c.address});
+        return Feedback {
+            unit: c.unit.as_deref(),
+            phone: c.phone.as_ref(),
+            mailbox: c.mailbox.as_deref(),
+            email: c.email.as_deref(),
+            address: c.address.as_deref(),
+        };
     }
     let org = site.orgs.get(d.org.as_str());
-    let phone = org.and_then(|o| o.phone.clone()).or_else(|| site.config.contact.phone.clone());
-    serde_json::json!({"unit": org.map(|o| o.display_name()), "phone": phone, "email": site.config.contact.email, "address": site.config.contact.address})
+    let contact = &site.config.contact;
+    Feedback {
+        unit: org.map(|o| o.display_name()),
+        phone: org.and_then(|o| o.phone.as_ref()).or(contact.phone.as_ref()),
+        mailbox: None,
+        email: contact.email.as_deref(),
+        address: contact.address.as_deref(),
+    }
 }
 
 #[derive(Serialize)]
