@@ -146,4 +146,30 @@ mod tests {
         let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "no staging folder left: {leftovers:?}");
     }
+
+    #[test]
+    fn files_go_in_as_they_come_and_an_unpublished_staging_folder_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let mut first = Output::default();
+        first.insert("index.html".into(), b"one".to_vec());
+        write_atomically(&first, &out).unwrap();
+
+        let staging = Staging::begin(&out).unwrap();
+        staging.make_folders(["a/index.html"].into_iter()).unwrap();
+        staging.put("a/index.html", b"a").unwrap();
+        // A file whose folders were not announced: they are made when the write finds them missing.
+        staging.put("b/c/d.js", b"d").unwrap();
+        drop(staging);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"one", "the previous site is untouched");
+        assert!(!out.join("a").exists());
+        let names: Vec<_> = fs::read_dir(tmp.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(names, ["public"], "the dropped staging folder is gone");
+
+        let staging = Staging::begin(&out).unwrap();
+        staging.put("b/c/d.js", b"d").unwrap();
+        staging.publish().unwrap();
+        assert_eq!(fs::read(out.join("b/c/d.js")).unwrap(), b"d");
+        assert!(!out.join("index.html").exists(), "the new site replaced the old one whole");
+    }
 }

@@ -2,8 +2,8 @@
 
 use super::record_meta;
 use super::{job, line, listed_disclosure, newest_first, short_name, year_links};
-use crate::model::figures::CommentStats;
 use crate::model::common::Scalar;
+use crate::model::figures::CommentStats;
 use crate::model::records::Disclosure;
 use crate::model::{Record, Site};
 use crate::render::deps::Tracker;
