@@ -245,6 +245,24 @@ mod tests {
         assert!(r.external.contains("https://e.cn/"));
     }
 
+    #[test]
+    fn links_to_files_made_later_wait_for_them() {
+        let checker = Checker::default();
+        checker.know(["index.html", "a/index.html"]);
+        let html = br##"<a href="a/index.html">ok</a><a href="data/x.csv">later</a><a href="a/index.html#top">there</a><a href="#here">here</a><b id="here"></b>"##;
+        let page = checker.page("index.html", html);
+        assert_eq!(page.waiting.len(), 2, "the data file and the other page's fragment wait");
+        let other = checker.page("a/index.html", br#"<p id="top"></p>"#);
+        let files: HashSet<&str> = ["index.html", "a/index.html", "data/x.csv"].into_iter().collect();
+        let report = finish(vec![page, other], &files);
+        assert!(report.broken.is_empty(), "{:?}", report.broken);
+        assert_eq!(report.checked, 4);
+        let page = checker.page("index.html", html);
+        let report = finish(vec![page], &["index.html", "a/index.html"].into_iter().collect());
+        let broken: Vec<&str> = report.broken.iter().map(|b| b.target.as_str()).collect();
+        assert_eq!(broken, ["a/index.html#top", "data/x.csv"], "no such file, and no page scanned with that id");
+    }
+
     fn joined(page: &str, link: &str) -> Option<String> {
         let mut out = String::new();
         join(page, link, &mut out).then_some(out)

@@ -348,7 +348,7 @@ pub fn build(opts: &Options) -> Result<Outcome> {
     let sink = publish::Publish::new(&staging, released.is_none());
     let attachments = opts.root.join("content").join("attachments");
     let written = stage("render", || render::render_into(&site, &theme, &build, &attachments, &sink))?;
-    let published = stage("links", || publish::Publish::finish(written));
+    let published = stage("links", || publish::Publish::finish(written))?;
     let manifest = match released {
         Some(entry) => entry.to_bytes(),
         None => stage("manifest", || preview_manifest_of(&site, published.digests)),

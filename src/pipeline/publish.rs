@@ -3,7 +3,7 @@
 //! are at hand, so no page is kept in memory once written. Never renders, and writes only through
 //! `write::Staging`.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::links::{self, Checker, LinkReport, PageLinks};
 use crate::release::verify::MANIFEST;
 use crate::render::Sink;
@@ -57,8 +57,9 @@ impl<'a> Publish<'a> {
     }
 
     /// Checks the links of `written` (every file but the manifest, which is written next) against
-    /// each other, and gathers the digests.
-    pub fn finish(written: Vec<(String, Written)>) -> Published {
+    /// each other, and gathers the digests. Two files made for one path would leave the one that
+    /// happened to be written last: an error, never a silent choice.
+    pub fn finish(written: Vec<(String, Written)>) -> Result<Published> {
         let mut paths = Vec::with_capacity(written.len() + 1);
         let mut digests = BTreeMap::new();
         let mut pages = Vec::new();
@@ -71,7 +72,29 @@ impl<'a> Publish<'a> {
         }
         paths.push(MANIFEST.to_string());
         let files: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        if files.len() != paths.len() {
+            let mut seen = HashSet::new();
+            let twice = paths.iter().find(|p| !seen.insert(p.as_str())).cloned().unwrap_or_default();
+            return Err(Error::Other(format!("同一个输出文件生成了两次：{twice}")));
+        }
         let count = pages.len();
-        Published { digests, links: links::finish(pages, &files), pages: count, files: files.len() }
+        Ok(Published { digests, links: links::finish(pages, &files), pages: count, files: files.len() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(path: &str) -> (String, Written) {
+        (path.to_string(), Written { digest: None, links: None })
+    }
+
+    #[test]
+    fn a_path_made_twice_is_an_error() {
+        let err = Publish::finish(vec![written("a/index.html"), written("b.js"), written("a/index.html")]).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("a/index.html")));
+        let done = Publish::finish(vec![written("a/index.html"), written("b.js")]).unwrap();
+        assert_eq!((done.pages, done.files), (0, 3), "the manifest counts as a file");
     }
 }
