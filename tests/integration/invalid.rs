@@ -80,11 +80,6 @@ fn a_theme_that_fails_while_the_site_is_written_leaves_public_untouched() {
     assert_eq!(run.code(), 2, "{}", run.stderr());
     assert!(run.stderr().contains("no_such_variable"), "{}", run.stderr());
     assert_eq!(site.tree("public"), before, "public/ changed after a failed build");
-    let leftovers: Vec<String> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("staging"))
-        .collect();
+    let leftovers = site.staging_leftovers();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -81,12 +81,7 @@ fn a_killed_build_leaves_the_previous_site_complete() {
     assert!(before_swap >= 3, "only {before_swap} kills landed before the swap (full build {full:?})");
     // The next build cleans up whatever the killed ones left and completes.
     site.build("2026-03-31").assert_ok();
-    let leftovers: Vec<_> = std::fs::read_dir(site.root())
-        .unwrap()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.contains("staging"))
-        .collect();
+    let leftovers = site.staging_leftovers();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 

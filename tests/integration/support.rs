@@ -74,6 +74,16 @@ impl Site {
     pub fn page(&self, rel: &str) -> String {
         self.read(&format!("public/{rel}"))
     }
+
+    /// Staging folders a build left beside `public/` (none, once a build is over).
+    pub fn staging_leftovers(&self) -> Vec<String> {
+        std::fs::read_dir(self.root())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| n.contains("staging"))
+            .collect()
+    }
 }
 
 pub struct Run(pub Output);
