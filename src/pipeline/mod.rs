@@ -196,16 +196,23 @@ fn preview_manifest(site: &Site, output: &Output) -> Vec<u8> {
 
 /// [`preview_manifest`] from the digest of every file but the manifest (path -> hex digest).
 pub fn preview_manifest_of(site: &Site, files: std::collections::BTreeMap<String, String>) -> Vec<u8> {
-    let records: std::collections::BTreeMap<String, String> =
-        release::current_records(site).into_iter().map(|c| (c.key, c.digest)).collect();
-    let value = serde_json::json!({
-        "preview": true,
-        "based_on": site.history.latest().map(|r| r.number),
-        "date": site.today,
-        "records": records,
-        "files": files,
-    });
-    let mut bytes = serde_json::to_vec_pretty(&value).unwrap_or_default();
+    /// Its keys in alphabetical order, as a JSON object with sorted keys had them.
+    #[derive(serde::Serialize)]
+    struct PreviewManifest {
+        based_on: Option<u32>,
+        date: Date,
+        files: std::collections::BTreeMap<String, String>,
+        preview: bool,
+        records: std::collections::BTreeMap<String, String>,
+    }
+    let manifest = PreviewManifest {
+        based_on: site.history.latest().map(|r| r.number),
+        date: site.today,
+        files,
+        preview: true,
+        records: release::current_records(site).into_iter().map(|c| (c.key, c.digest)).collect(),
+    };
+    let mut bytes = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
     bytes.push(b'\n');
     bytes
 }
