@@ -14,6 +14,7 @@ use crate::model::{Record, Site};
 use crate::validate::privacy::mask_name;
 use ledger::{Entry, Ledger};
 use plan::Current;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// Every public record of the site as a release sees it (党内公开 records never enter the ledger).
@@ -85,31 +86,44 @@ pub fn history(
 ) -> Result<History> {
     let entries: Vec<&Entry> = ledger.entries.iter().map(|s| &s.entry).chain(pending).collect();
     let releases = entries.iter().map(|e| summary(e)).collect();
-    let mut records: BTreeMap<String, RecordHistory> = BTreeMap::new();
-    for c in current {
-        let mut h = RecordHistory::default();
-        for e in &entries {
-            let Some(r) = e.records.get(&c.key) else { continue };
-            if h.versions.last().is_some_and(|v| v.digest == r.digest) {
-                continue;
-            }
-            let source = match working.get(r.digest.as_str()) {
-                Some(s) => std::borrow::Cow::Borrowed(*s),
-                None => std::borrow::Cow::Owned(ledger.object(&r.digest)?),
-            };
-            h.versions.push(Version {
-                number: h.versions.len() as u32 + 1,
-                release: e.number,
-                date: e.date,
-                digest: r.digest.clone(),
-                source: public_text(&c.key, &source, today),
-            });
-        }
-        h.unreleased = h.versions.last().is_none_or(|v| v.digest != c.digest);
-        records.insert(c.key.clone(), h);
-    }
+    // Records in parallel: an old version's text may have to be read from the object store, and
+    // a comments file's parsed again to show only what its page shows. The first failure in
+    // record order is the one reported, as before.
+    let made: Vec<Result<RecordHistory>> =
+        current.par_iter().map(|c| record_history(today, ledger, &entries, c, working)).collect();
+    let records = current.iter().zip(made).map(|(c, h)| Ok((c.key.clone(), h?))).collect::<Result<_>>()?;
     let preview = !matches(entries.last().copied(), current);
     Ok(History { releases, records, preview })
+}
+
+/// The released versions of `c`, oldest first, and whether its working copy differs.
+fn record_history(
+    today: crate::model::common::Date,
+    ledger: &Ledger,
+    entries: &[&Entry],
+    c: &Current,
+    working: &BTreeMap<&str, &str>,
+) -> Result<RecordHistory> {
+    let mut h = RecordHistory::default();
+    for e in entries {
+        let Some(r) = e.records.get(&c.key) else { continue };
+        if h.versions.last().is_some_and(|v| v.digest == r.digest) {
+            continue;
+        }
+        let source = match working.get(r.digest.as_str()) {
+            Some(s) => std::borrow::Cow::Borrowed(*s),
+            None => std::borrow::Cow::Owned(ledger.object(&r.digest)?),
+        };
+        h.versions.push(Version {
+            number: h.versions.len() as u32 + 1,
+            release: e.number,
+            date: e.date,
+            digest: r.digest.clone(),
+            source: public_text(&c.key, &source, today),
+        });
+    }
+    h.unreleased = h.versions.last().is_none_or(|v| v.digest != c.digest);
+    Ok(h)
 }
 
 fn summary(e: &Entry) -> ReleaseSummary {
