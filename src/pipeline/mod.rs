@@ -105,7 +105,7 @@ pub fn render_site(opts: &Options) -> Result<std::result::Result<(Site, Output, 
         Err(d) => return Ok(Err(d)),
     };
     site.drop_sources();
-    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let released = prepared_release(&site, &ledger);
     let mut output = render_with(opts, &site, released.map(|e| (e.number, e.date)))?;
     let manifest = match released {
         Some(entry) => entry.to_bytes(),
@@ -164,13 +164,23 @@ pub fn rebuild(
         Ok(p) => p,
         Err(d) => return Ok(Err(d)),
     };
-    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let released = prepared_release(&site, &ledger);
     let (theme, build) = theme_and_build(opts, &site, released.map(|e| (e.number, e.date)))?;
-    let attachments = opts.root.join("content").join("attachments");
+    let attachments = attachments_dir(opts);
     stage("render", || {
         render::render_changed(&site, &theme, &build, &attachments, &mut caches.render, edited, publish)
     })?;
     Ok(Ok(Rebuilt { manifest: released.map(Entry::to_bytes), site: std::sync::Arc::new(site), diags }))
+}
+
+/// The release the content is, when it equals the latest one (not a preview).
+fn prepared_release<'l>(site: &Site, ledger: &'l Ledger) -> Option<&'l Entry> {
+    (!site.history.preview).then(|| ledger.latest()).flatten()
+}
+
+/// Where the content's attachments are.
+fn attachments_dir(opts: &Options) -> std::path::PathBuf {
+    opts.root.join("content").join("attachments")
 }
 
 fn theme_and_build(opts: &Options, site: &Site, release: Option<(u32, Date)>) -> Result<(Theme, BuildInfo)> {
@@ -186,7 +196,7 @@ fn theme_and_build(opts: &Options, site: &Site, release: Option<(u32, Date)>) ->
 
 fn render_with(opts: &Options, site: &Site, release: Option<(u32, Date)>) -> Result<Output> {
     let (theme, build) = theme_and_build(opts, site, release)?;
-    render::render(site, &theme, &build, &opts.root.join("content").join("attachments"))
+    render::render(site, &theme, &build, &attachments_dir(opts))
 }
 
 /// The manifest of a build that is not a published version: says so, and lists its files.
@@ -349,11 +359,11 @@ pub fn build(opts: &Options) -> Result<Outcome> {
         Err(d) => return Ok(report_failure(opts, d)),
     };
     site.drop_sources();
-    let released = (!site.history.preview).then(|| ledger.latest()).flatten();
+    let released = prepared_release(&site, &ledger);
     let (theme, build) = theme_and_build(opts, &site, released.map(|e| (e.number, e.date)))?;
     let staging = write::Staging::begin(&opts.out)?;
     let sink = publish::Publish::new(&staging, released.is_none());
-    let attachments = opts.root.join("content").join("attachments");
+    let attachments = attachments_dir(opts);
     let written = stage("render", || render::render_into(&site, &theme, &build, &attachments, &sink))?;
     let published = stage("links", || publish::Publish::finish(written))?;
     let manifest = match released {
