@@ -189,14 +189,15 @@ pub fn render_into<S: Sink>(
     attachments_dir: &Path,
     sink: &S,
 ) -> Result<Vec<(String, S::Kept)>> {
-    let tera = templates(theme)?;
     let common = chrome::Common::new(site, build);
     let tracker = deps::Tracker::off();
     let statics: Vec<(String, &[u8])> = theme.statics().map(|(name, bytes)| (routes::asset(name), bytes)).collect();
     let attachments: Vec<(String, &String)> = site.attachments.iter().map(|k| (routes::attachment(k), k)).collect();
-    // The search index and the open data do not depend on the pages: built alongside them.
+    // The search index and the open data do not depend on the pages: built alongside them (and
+    // alongside the templates' compiling, which would otherwise keep the other core idle).
     let (pages, (index, data)) = rayon::join(
         || {
+            let tera = templates(theme)?;
             let jobs = stage("render/jobs", || all_jobs(site, &tracker));
             let mut known: Vec<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
             known.extend(statics.iter().map(|(p, _)| p.as_str()));
