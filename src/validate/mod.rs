@@ -108,13 +108,20 @@ pub fn validate_cached(
         warned_calendar_years: BTreeSet::new(),
         calendar_complete: loaded.all_parsed("calendar"),
     };
-    structure::check_records(&mut ctx, &loaded);
-    publication::check_all(&mut ctx, &loaded);
-    records::check_targets(&mut ctx, &loaded.targets);
-    records::check_rectifications(&mut ctx, &loaded);
-    records::check_comments(&mut ctx, &loaded);
-    evaluation::check_reports(&mut ctx, &loaded);
-    text::check_personal_data(&mut ctx, &loaded, audience, &mut cache.scans);
+    // The personal-data scan (parallel) runs alongside the other checks (one core each); its
+    // findings are reported after theirs, as before.
+    let (scan, ()) = rayon::join(
+        || text::scan_personal_data(&config.value, &loaded, audience, &cache.scans),
+        || {
+            structure::check_records(&mut ctx, &loaded);
+            publication::check_all(&mut ctx, &loaded);
+            records::check_targets(&mut ctx, &loaded.targets);
+            records::check_rectifications(&mut ctx, &loaded);
+            records::check_comments(&mut ctx, &loaded);
+            evaluation::check_reports(&mut ctx, &loaded);
+        },
+    );
+    text::report_personal_data(&mut ctx, scan, &mut cache.scans);
     let attachments = structure::check_attachments(&mut ctx, &loaded);
     let mut diags = ctx.diags;
     if diags.has_errors() {

@@ -6,6 +6,7 @@
 use super::privacy::NumberScanner;
 use super::strings::{self, KeyPath};
 use super::Ctx;
+use crate::config::Config;
 use crate::diagnostics::{at, Diagnostic, Pos};
 use crate::load::chars;
 use crate::load::{Loaded, Located};
@@ -37,27 +38,43 @@ impl ScanMemo {
     }
 }
 
-pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience, memo: &mut ScanMemo) {
-    let allowed: Vec<String> = ctx.config.allowed_numbers.iter().map(|n| n.as_str().to_string()).collect();
-    if memo.allowed != allowed {
-        memo.allowed = allowed;
-        memo.scans.clear();
-    }
-    let scanner = NumberScanner::new(ctx.config.allowed_numbers.iter().map(|n| n.as_str()));
+/// What the scan found in every record this edition shows, before it is reported: made without
+/// the validation context, so it can run alongside the other checks.
+pub struct PersonalScan<'a> {
+    scanned: Vec<Looked<'a>>,
+    allowed: Vec<String>,
+}
+
+/// Scans every record `audience` sees, in parallel, taking unchanged files' scans from `memo`
+/// (unless site.yaml's `allowed_numbers` changed since they were made).
+pub fn scan_personal_data<'a>(
+    config: &Config,
+    loaded: &'a Loaded,
+    audience: Audience,
+    memo: &ScanMemo,
+) -> PersonalScan<'a> {
+    let allowed: Vec<String> = config.allowed_numbers.iter().map(|n| n.as_str().to_string()).collect();
+    let empty = ScanMemo::default();
+    let memo = if memo.allowed == allowed { memo } else { &empty };
+    let scanner = NumberScanner::new(config.allowed_numbers.iter().map(|n| n.as_str()));
     let sees = |s: Scope| audience.sees(s);
-    let memo_ref = &*memo;
     let mut scanned = Vec::new();
     if let Some(orgs) = &loaded.orgs {
-        scanned.push(scan_one(&scanner, memo_ref, orgs, None));
+        scanned.push(scan_one(&scanner, memo, orgs, None));
     }
-    scanned.extend(scan_all(&scanner, memo_ref, &loaded.targets, |t| sees(t.scope).then_some(None)));
-    scanned.extend(scan_all(&scanner, memo_ref, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
-    scanned.extend(scan_all(&scanner, memo_ref, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
-    scanned
-        .extend(scan_all(&scanner, memo_ref, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
-    scanned.extend(scan_all(&scanner, memo_ref, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
-    scanned.extend(scan_all(&scanner, memo_ref, &loaded.comments, |c| sees(c.scope).then_some(None)));
-    // Odd characters of every record first, then numbers and placeholders.
+    scanned.extend(scan_all(&scanner, memo, &loaded.targets, |t| sees(t.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, memo, &loaded.reports, |r| sees(r.scope).then_some(Some(r.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo, &loaded.rectifications, |r| sees(r.scope).then_some(None)));
+    scanned.extend(scan_all(&scanner, memo, &loaded.disclosures, |d| sees(d.scope).then_some(Some(d.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo, &loaded.pages, |p| sees(p.scope).then_some(Some(p.body.as_str()))));
+    scanned.extend(scan_all(&scanner, memo, &loaded.comments, |c| sees(c.scope).then_some(None)));
+    PersonalScan { scanned, allowed }
+}
+
+/// Reports what [`scan_personal_data`] found (odd characters of every record first, then numbers
+/// and placeholders) and keeps the fresh scans in `memo`.
+pub fn report_personal_data(ctx: &mut Ctx, scan: PersonalScan, memo: &mut ScanMemo) {
+    let PersonalScan { scanned, allowed } = scan;
     scanned.iter().flat_map(|s| s.scan.odd.iter()).for_each(|d| ctx.diags.push(d.clone()));
     for f in scanned.iter().flat_map(|s| s.scan.found.iter()) {
         let d = if f.kind_label == PLACEHOLDER_LABEL {
@@ -71,6 +88,10 @@ pub fn check_personal_data(ctx: &mut Ctx, loaded: &Loaded, audience: Audience, m
             at(&f.path, f.pos).error("personal-number", &f.field, msg)
         };
         ctx.diags.push(d);
+    }
+    if memo.allowed != allowed {
+        memo.allowed = allowed;
+        memo.scans.clear();
     }
     if memo.keep {
         remember(memo, scanned);
@@ -315,5 +336,31 @@ mod tests {
         let p = locate(text, Pos { line: 2, col: 7 }, "13812345678");
         assert_eq!(p, Pos { line: 2, col: 9 });
         assert_eq!(offset_of_pos(text, p), text.find("138").unwrap());
+    }
+
+    /// `serve` keeps scans between rebuilds: a change of `allowed_numbers` must still be seen
+    /// by the records whose files did not change.
+    #[test]
+    fn kept_scans_follow_allowed_numbers() {
+        let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/minimal/content");
+        let root = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(&fixture).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            let to = root.path().join("content").join(entry.path().strip_prefix(&fixture).unwrap());
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+        let site_yaml = root.path().join("content/site.yaml");
+        let allowing = std::fs::read_to_string(&site_yaml).unwrap();
+        let mut cache = super::super::ValidateCache::keeping();
+        let mut numbers_found = |site_yaml_text: &str| {
+            std::fs::write(&site_yaml, site_yaml_text).unwrap();
+            let (loaded, _) = crate::load::load(root.path()).unwrap();
+            let today = crate::model::common::Date::parse("2026-03-31").unwrap();
+            let (_, diags) = super::super::validate_cached(loaded, today, Audience::Public, &mut cache);
+            diags.iter().filter(|d| d.rule == "personal-number").count()
+        };
+        assert_eq!(numbers_found(&allowing), 0, "13700000000 is allowed");
+        assert_eq!(numbers_found(&allowing.replace("13700000000", "13700000001")), 1);
+        assert_eq!(numbers_found(&allowing), 0, "allowed again");
     }
 }
