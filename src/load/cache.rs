@@ -85,15 +85,16 @@ impl LoadCache {
         }
         if !self.keep {
             let files = list_files(&content, &content)?;
-            let parsed: Vec<(String, (Parsed, Diagnostics))> = files
+            let parsed: Vec<(String, Parsed, Diagnostics)> = files
                 .into_par_iter()
                 .map(|(abs, rel)| {
                     let (kind, text) = read(&abs, &rel);
                     let shown = display(&rel);
-                    (shown.clone(), parse_file(shown, kind, text))
+                    let (item, diags) = parse_file(shown.clone(), kind, text);
+                    (shown, item, diags)
                 })
                 .collect();
-            return Ok(super::assemble(parsed.into_iter().map(|(p, (item, d))| (p, item, d))));
+            return Ok(super::assemble(parsed));
         }
         match changes {
             Changes::Paths(paths) if self.complete => self.update(&content, paths)?,
@@ -104,7 +105,7 @@ impl LoadCache {
         let parsed: Vec<(Parsed, Diagnostics)> =
             self.files.par_iter().map(|(_, c)| (c.parsed.clone(), c.diags.clone())).collect();
         let paths = self.files.keys().map(|k| k.0.as_str());
-        Ok(super::assemble(paths.zip(parsed).map(|(path, (item, d))| (path, item, d))))
+        Ok(super::assemble(paths.zip(parsed).map(|(path, (item, d))| (path, item, d)).collect()))
     }
 
     /// A full walk: every file re-read, re-parsed only when its text changed.

@@ -151,8 +151,9 @@ pub fn load_changes(root: &Path, cache: &mut LoadCache, changes: &Changes) -> Re
 }
 
 /// The files' parses, in walk order, as `Loaded` with their diagnostics and the missing-file errors.
-fn assemble<P: Into<String>>(parsed: impl Iterator<Item = (P, Parsed, Diagnostics)>) -> (Loaded, Diagnostics) {
+fn assemble<P: Into<String>>(parsed: Vec<(P, Parsed, Diagnostics)>) -> (Loaded, Diagnostics) {
     let mut loaded = Loaded::default();
+    loaded.reserve(parsed.iter().map(|(_, item, _)| item));
     let mut diags = Diagnostics::new();
     for (path, item, d) in parsed {
         if matches!(item, Parsed::Nothing) && d.has_errors() {
@@ -306,6 +307,32 @@ impl Parsed {
 }
 
 impl Loaded {
+    /// Room for exactly the records of `parsed`: at 10,000 files, growing the lists by doubling
+    /// touched fresh memory several times over on the one thread that assembles them.
+    fn reserve<'p>(&mut self, parsed: impl Iterator<Item = &'p Parsed>) {
+        let mut counts = [0usize; 7];
+        for p in parsed {
+            let kind = match p {
+                Parsed::Calendar(_) => 0,
+                Parsed::Targets(_) => 1,
+                Parsed::Report(_) => 2,
+                Parsed::Rect(_) => 3,
+                Parsed::Disclosure(_) => 4,
+                Parsed::Comments(_) => 5,
+                Parsed::Page(_) => 6,
+                _ => continue,
+            };
+            counts[kind] += 1;
+        }
+        self.calendars.reserve_exact(counts[0]);
+        self.targets.reserve_exact(counts[1]);
+        self.reports.reserve_exact(counts[2]);
+        self.rectifications.reserve_exact(counts[3]);
+        self.disclosures.reserve_exact(counts[4]);
+        self.comments.reserve_exact(counts[5]);
+        self.pages.reserve_exact(counts[6]);
+    }
+
     fn add(&mut self, p: Parsed) {
         match p {
             Parsed::Config(c) => self.config = Some(c),

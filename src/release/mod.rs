@@ -19,7 +19,14 @@ use std::collections::BTreeMap;
 
 /// Every public record of the site as a release sees it (党内公开 records never enter the ledger).
 pub fn current_records(site: &Site) -> Vec<Current> {
-    let mut out = Vec::new();
+    // At most one per record: reserved at once, not grown by doubling (fresh memory each time).
+    let records = site.targets.len()
+        + site.reports.len()
+        + site.disclosures.len()
+        + site.rectifications.len()
+        + site.comments.len()
+        + site.pages.len();
+    let mut out = Vec::with_capacity(records);
     let mut add = |key: String, path: &str, digest: &str, corrections: usize, withdrawn: bool, correctable: bool| {
         out.push(Current {
             key,
