@@ -22,18 +22,20 @@ use tera::Context;
 /// Every page job but the search page's, each with the inputs it declares (see `render::deps`).
 pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     // Jobs are cheap to make (a path and a fingerprint); the data is built when a page renders.
-    // Order does not matter: pages are keyed by path.
+    // Pages are keyed by path, so the order is free: the costly pages (notice boards, listings)
+    // come first and the many small notices last, so that the two cores run out of work at
+    // about the same time instead of one finishing the last boards alone.
     let kinds: [fn(&'a Site, &'a Tracker) -> Vec<Job<'a>>; 10] = [
         |site, t| vec![home::home(site, t), home::org_tree(site, t)],
+        |site, t| super::boards::jobs(site, t),
+        |site, t| super::history::jobs(site, t),
         |site, t| home::org_pages(site, t),
         |site, t| evaluation::targets_pages(site, t),
         |site, t| evaluation::report_pages(site, t),
         |site, t| evaluation::rectification_pages(site, t),
-        |site, t| notices::disclosure_pages(site, t),
         |site, t| notices::comment_pages(site, t),
-        |site, t| super::boards::jobs(site, t),
-        |site, t| super::history::jobs(site, t),
         |site, t| free_pages(site, t),
+        |site, t| notices::disclosure_pages(site, t),
     ];
     kinds.par_iter().flat_map_iter(|kind| kind(site, t)).collect()
 }
