@@ -309,28 +309,15 @@ impl Parsed {
 impl Loaded {
     /// Room for exactly the records of `parsed`: at 10,000 files, growing the lists by doubling
     /// touched fresh memory several times over on the one thread that assembles them.
-    fn reserve<'p>(&mut self, parsed: impl Iterator<Item = &'p Parsed>) {
-        let mut counts = [0usize; 7];
-        for p in parsed {
-            let kind = match p {
-                Parsed::Calendar(_) => 0,
-                Parsed::Targets(_) => 1,
-                Parsed::Report(_) => 2,
-                Parsed::Rect(_) => 3,
-                Parsed::Disclosure(_) => 4,
-                Parsed::Comments(_) => 5,
-                Parsed::Page(_) => 6,
-                _ => continue,
-            };
-            counts[kind] += 1;
-        }
-        self.calendars.reserve_exact(counts[0]);
-        self.targets.reserve_exact(counts[1]);
-        self.reports.reserve_exact(counts[2]);
-        self.rectifications.reserve_exact(counts[3]);
-        self.disclosures.reserve_exact(counts[4]);
-        self.comments.reserve_exact(counts[5]);
-        self.pages.reserve_exact(counts[6]);
+    fn reserve<'p>(&mut self, parsed: impl Iterator<Item = &'p Parsed> + Clone) {
+        let count = |kind: fn(&Parsed) -> bool| parsed.clone().filter(|p| kind(p)).count();
+        self.calendars.reserve_exact(count(|p| matches!(p, Parsed::Calendar(_))));
+        self.targets.reserve_exact(count(|p| matches!(p, Parsed::Targets(_))));
+        self.reports.reserve_exact(count(|p| matches!(p, Parsed::Report(_))));
+        self.rectifications.reserve_exact(count(|p| matches!(p, Parsed::Rect(_))));
+        self.disclosures.reserve_exact(count(|p| matches!(p, Parsed::Disclosure(_))));
+        self.comments.reserve_exact(count(|p| matches!(p, Parsed::Comments(_))));
+        self.pages.reserve_exact(count(|p| matches!(p, Parsed::Page(_))));
     }
 
     fn add(&mut self, p: Parsed) {

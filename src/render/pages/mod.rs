@@ -22,9 +22,10 @@ use tera::Context;
 /// Every page job but the search page's, each with the inputs it declares (see `render::deps`).
 pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
     // Jobs are cheap to make (a path and a fingerprint); the data is built when a page renders.
-    // Pages are keyed by path, so the order is free: the costly pages (notice boards, listings)
-    // come first and the many small notices last, so that the two cores run out of work at
-    // about the same time instead of one finishing the last boards alone.
+    // Pages are keyed by path, so the order is free: the costly pages (notice boards, history)
+    // come first and the notices' kind last (its listings, then 8,000 small pages at 10,000
+    // records), so that the two cores run out of work together instead of one finishing the
+    // last boards alone.
     let kinds: [fn(&'a Site, &'a Tracker) -> Vec<Job<'a>>; 10] = [
         |site, t| vec![home::home(site, t), home::org_tree(site, t)],
         |site, t| super::boards::jobs(site, t),
