@@ -217,7 +217,10 @@ pub fn render_into<S: Sink>(
         },
         || {
             rayon::join(
-                || put_all(sink, stage("render/search", || search::index_script(site))),
+                || {
+                    let put = |path, bytes| put(sink, path, Cow::Owned(bytes));
+                    stage("render/search", || search::index_with(site, put)).into_iter().collect::<Result<Vec<_>>>()
+                },
                 || {
                     let mut data = Output::default();
                     stage("render/data", || data::write_all(site, &mut data))?;

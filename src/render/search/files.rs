@@ -13,22 +13,33 @@ pub const VERSION: u32 = 2;
 /// How search.js finds a term's shard; it refuses an index that names another way.
 pub const HASH: &str = "fnv1a32-fmix32";
 
-/// The documents of a run of whole chunks, read in one pass: their chunk files and postings.
-pub struct Run {
-    pub chunks: Vec<Vec<u8>>,
+/// The documents of a run of whole chunks, read in one pass: what putting their chunk files
+/// returned, and their postings.
+pub struct Run<T> {
+    pub chunks: Vec<T>,
     pub terms: Vec<Term>,
 }
 
 /// Reads `docs` (numbered from `first`, a multiple of `per_chunk`; `lengths` their texts'
-/// lengths, `average` the site's average) into chunk files and postings.
-pub fn read_run(docs: &[Doc], lengths: &[u32], first: usize, per_chunk: usize, average: f64) -> Run {
+/// lengths, `average` the site's average) into chunk files, each handed to `put` with its number
+/// as soon as it is made, and postings. Each document's text is taken: once in its chunk and its
+/// postings, it is not needed again.
+pub fn read_run<T>(
+    docs: &mut [Doc],
+    lengths: &[u32],
+    first: usize,
+    per_chunk: usize,
+    average: f64,
+    put: impl Fn(usize, Vec<u8>) -> T,
+) -> Run<T> {
     let mut postings = Postings::new(average);
     let mut chunks = Vec::new();
-    for (c, group) in docs.chunks(per_chunk).enumerate() {
+    for (c, group) in docs.chunks_mut(per_chunk).enumerate() {
         let bytes: usize = group.iter().map(|d| d.url.len() + d.title.len() + d.org.len() + d.text.len() + 40).sum();
+        let number = first / per_chunk + c;
         let mut out = Vec::with_capacity(bytes + 64);
-        out.extend_from_slice(format!("GONGSHI_SEARCH.onDocs({},[", first / per_chunk + c).as_bytes());
-        for (i, d) in group.iter().enumerate() {
+        out.extend_from_slice(format!("GONGSHI_SEARCH.onDocs({number},[").as_bytes());
+        for (i, d) in group.iter_mut().enumerate() {
             let n = (first + c * per_chunk + i) as u32;
             postings.begin(n);
             postings.field(Field::Title, &d.title);
@@ -39,12 +50,12 @@ pub fn read_run(docs: &[Doc], lengths: &[u32], first: usize, per_chunk: usize, a
                 out.push(b',');
             }
             out.push(b'"');
-            postings.text(&d.text, &mut out);
+            postings.text(&std::mem::take(&mut d.text), &mut out);
             out.extend_from_slice(b"\"]");
             postings.end(lengths[c * per_chunk + i]);
         }
         out.extend_from_slice(b"]);\n");
-        chunks.push(out);
+        chunks.push(put(number, out));
     }
     Run { chunks, terms: postings.into_terms() }
 }
@@ -64,10 +75,10 @@ pub fn shard_of(key: &Key, shards: usize) -> usize {
 }
 
 /// One term shard file: `GONGSHI_SEARCH.onTerms(n,{"term":"<postings>",…});`. `entries` are its
-/// terms sorted by key, each a (shard, key, run, term) of `runs`; a term found in several runs
+/// terms sorted by key, each a (shard, key, run, term) of `runs` (each run's terms); a term found in several runs
 /// comes once, its runs' posting strings joined (each run's first gap made relative again).
-pub fn shard_file(n: usize, entries: &[(usize, &Key, usize, usize)], runs: &[Run]) -> Vec<u8> {
-    let term = |e: &(usize, &Key, usize, usize)| &runs[e.2].terms[e.3];
+pub fn shard_file(n: usize, entries: &[(usize, &Key, usize, usize)], runs: &[Vec<Term>]) -> Vec<u8> {
+    let term = |e: &(usize, &Key, usize, usize)| &runs[e.2][e.3];
     let mut out = Vec::with_capacity(64 + entries.iter().map(|e| 16 + term(e).postings.len()).sum::<usize>());
     out.extend_from_slice(format!("GONGSHI_SEARCH.onTerms({n},{{").as_bytes());
     for (i, group) in entries.chunk_by(|a, b| a.1 == b.1).enumerate() {

@@ -44,34 +44,44 @@ pub fn page() -> PageJob {
 
 /// The index's files for `site`: (output path, bytes), deterministic.
 pub fn index_script(site: &Site) -> Vec<(String, Vec<u8>)> {
-    index_files(&documents(site))
+    index_with(site, |path, bytes| (path, bytes))
 }
 
-/// The index's files for `docs` (sorted by URL, their order giving the document numbers).
-fn index_files(docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
+/// The index's files for `site`, each handed to `put` (output path, bytes) as soon as it is made,
+/// and what `put` returned. A chunk's bytes and its documents' text are then freed while the rest
+/// is read: held until the end, they made the search index most of the build's peak memory.
+pub fn index_with<T: Send>(site: &Site, put: impl Fn(String, Vec<u8>) -> T + Sync) -> Vec<T> {
+    index_files(documents(site), &put)
+}
+
+/// The index's files for `docs` (sorted by URL, their order giving the document numbers), handed
+/// to `put`; the documents' text is used up.
+fn index_files<T: Send>(mut docs: Vec<Doc>, put: &(impl Fn(String, Vec<u8>) -> T + Sync)) -> Vec<T> {
     assert!(docs.len() < terms::MAX_DOCS, "{} search documents: more than the index can number", docs.len());
-    let per_chunk = docs_per_chunk(docs);
+    let per_chunk = docs_per_chunk(&docs);
     // BM25 weighs a term's count by the document's length against the average: known first. In
     // bytes (a Han char is three) rather than chars: the ratio is what counts, and it is free.
     let lengths: Vec<u32> = docs.iter().map(|d| d.text.len().min(u32::MAX as usize) as u32).collect();
     let average = lengths.iter().map(|l| u64::from(*l)).sum::<u64>() as f64 / docs.len().max(1) as f64;
-    // Runs of whole chunks, read in parallel: each writes its chunks and collects its postings in
+    // Runs of whole chunks, read in parallel: each puts its chunks and collects its postings in
     // one pass over its documents' text.
     let per_run = per_chunk * docs.len().div_ceil(per_chunk).div_ceil(4 * rayon::current_num_threads()).max(1);
-    let runs: Vec<files::Run> = docs
-        .par_chunks(per_run)
+    let put_chunk = |c: usize, bytes: Vec<u8>| put(routes::search_docs(c), bytes);
+    let runs: Vec<files::Run<T>> = docs
+        .par_chunks_mut(per_run)
         .zip(lengths.par_chunks(per_run))
         .enumerate()
-        .map(|(r, (run, lengths))| files::read_run(run, lengths, r * per_run, per_chunk, average))
+        .map(|(r, (run, lengths))| files::read_run(run, lengths, r * per_run, per_chunk, average, put_chunk))
         .collect();
+    let (chunks, runs): (Vec<Vec<T>>, Vec<Vec<terms::Term>>) = runs.into_iter().map(|r| (r.chunks, r.terms)).unzip();
     // A shard's bytes: its terms' postings, and some ten bytes per term for the term itself.
-    let shards = shard_count(runs.iter().flat_map(|r| &r.terms).map(|t| t.postings.len() + 10).sum());
+    let shards = shard_count(runs.iter().flatten().map(|t| t.postings.len() + 10).sum());
     // Every (shard, term, run) once, sorted: a shard's terms are then one slice, in key order, and
     // a term's runs follow each other in document order.
     let mut entries: Vec<(usize, &terms::Key, usize, usize)> = runs
         .iter()
         .enumerate()
-        .flat_map(|(r, run)| run.terms.iter().enumerate().map(move |(i, t)| (0, &t.key, r, i)))
+        .flat_map(|(r, terms)| terms.iter().enumerate().map(move |(i, t)| (0, &t.key, r, i)))
         .collect();
     entries.par_iter_mut().for_each(|e| e.0 = files::shard_of(e.1, shards));
     entries.par_sort_unstable();
@@ -82,17 +92,13 @@ fn index_files(docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
     for s in 0..shards {
         bounds[s + 1] += bounds[s];
     }
-    let mut out: Vec<(String, Vec<u8>)> = (0..shards)
+    let mut out: Vec<T> = (0..shards)
         .into_par_iter()
-        .map(|s| {
-            let file = files::shard_file(s, &entries[bounds[s]..bounds[s + 1]], &runs);
-            (routes::search_terms(s), file)
-        })
+        .map(|s| put(routes::search_terms(s), files::shard_file(s, &entries[bounds[s]..bounds[s + 1]], &runs)))
         .collect();
-    out.push((routes::search_index(), files::entry_file(docs, shards, per_chunk)));
+    out.push(put(routes::search_index(), files::entry_file(&docs, shards, per_chunk)));
     drop(entries);
-    let chunks = runs.into_iter().flat_map(|r| r.chunks);
-    out.extend(chunks.enumerate().map(|(c, bytes)| (routes::search_docs(c), bytes)));
+    out.extend(chunks.into_iter().flatten());
     out
 }
 
@@ -116,6 +122,10 @@ mod tests {
 
     fn doc(url: &str, title: &str, text: &str) -> Doc {
         Doc { url: url.into(), title: title.into(), kind: "页面", org: String::new(), text: text.into() }
+    }
+
+    fn index_script_of(docs: Vec<Doc>) -> Vec<(String, Vec<u8>)> {
+        index_files(docs, &|path, bytes| (path, bytes))
     }
 
     /// Decodes the shards of `files` back to term -> [(doc, weight digit)].
@@ -150,7 +160,7 @@ mod tests {
     #[test]
     fn the_index_is_an_entry_shards_and_chunks() {
         let docs: Vec<Doc> = (0..50).map(|i| doc(&format!("p{i:02}/index.html"), "标题", "党员 大会")).collect();
-        let files = index_files(&docs);
+        let files = index_script_of(docs);
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(
             paths.contains(&"search/index.js") && paths.contains(&"search/t/0.js") && paths.contains(&"search/d/0.js")
@@ -171,7 +181,7 @@ mod tests {
     fn postings_point_at_documents_and_carry_title_bits() {
         let mut docs = vec![doc("a", "", "党员"), doc("b", "群众", "说说"), doc("c", "", "党员 党员")];
         docs.extend((0..5000).map(|i| doc(&format!("z{i:04}"), "党", &format!("第{i}号")))); // many shards
-        let files = index_files(&docs);
+        let files = index_script_of(docs);
         let terms = decode(&files);
         assert!(files.iter().filter(|(p, _)| p.starts_with("search/t/")).count() > 1);
         assert_eq!(terms["党员"].iter().map(|p| p.0).collect::<Vec<_>>(), [0, 2]);
@@ -188,6 +198,6 @@ mod tests {
     fn the_same_documents_give_the_same_bytes() {
         let docs: Vec<Doc> =
             (0..3000).map(|i| doc(&format!("p{i:04}"), "标题", &format!("党员{i} 大会 abc{}", i % 7))).collect();
-        assert_eq!(index_files(&docs), index_files(&docs));
+        assert_eq!(index_script_of(docs.clone()), index_script_of(docs));
     }
 }
