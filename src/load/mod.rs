@@ -15,6 +15,7 @@ use crate::config::Config;
 use crate::diagnostics::{at, Diagnostics, Pos};
 use crate::error::Result;
 use crate::model::calendar::CalendarYear;
+use crate::model::common::Body;
 use crate::model::org::Org;
 use crate::model::records::{Comments, Disclosure, Page, Rectifications, Report, Targets};
 pub use cache::{Changes, LoadCache};
@@ -411,7 +412,7 @@ fn parse_file(path: String, kind: FileKind, text: std::result::Result<String, Di
     (parsed.unwrap_or(Parsed::Nothing), diags)
 }
 
-fn located<T>(value: T, path: &str, positions: LazyPositions, text: String) -> Located<T> {
+fn located<T>(value: T, path: &str, positions: LazyPositions, text: Arc<str>) -> Located<T> {
     let digest = crate::validate::digest_hex(text.as_bytes());
     Located {
         value: Arc::new(value),
@@ -420,7 +421,7 @@ fn located<T>(value: T, path: &str, positions: LazyPositions, text: String) -> L
         path_year: None,
         path_org: None,
         slug: None,
-        text: text.into(),
+        text,
         digest,
     }
 }
@@ -429,7 +430,7 @@ fn yaml_file<T: DeserializeOwned>(path: &str, text: String, diags: &mut Diagnost
     match yaml::parse::<T>(&text, 0) {
         Ok(v) => {
             let positions = LazyPositions::new(0..text.len(), 0);
-            Some(located(v, path, positions, text))
+            Some(located(v, path, positions, text.into()))
         }
         Err(problems) => {
             problems.into_iter().for_each(|p| diags.push(p.into_diagnostic(path)));
@@ -442,7 +443,7 @@ fn md_file<T: DeserializeOwned>(
     path: &str,
     text: String,
     diags: &mut Diagnostics,
-    set_body: impl FnOnce(&mut T, String),
+    set_body: impl FnOnce(&mut T, Body),
 ) -> Option<Located<T>> {
     let Some((front, offset, body)) = split_front_matter(&text) else {
         let msg = "Markdown 文件要以 `---` 开头的 YAML 头信息开始，并以单独一行 `---` 结束";
@@ -451,10 +452,13 @@ fn md_file<T: DeserializeOwned>(
     };
     match yaml::parse::<T>(front, offset) {
         Ok(mut v) => {
-            set_body(&mut v, body.to_string());
-            // `front` is a slice of `text`: its offset there is the distance between their starts.
+            // `front` and `body` are slices of `text`: their offsets there are the distances
+            // between their starts.
             let start = front.as_ptr() as usize - text.as_ptr() as usize;
+            let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
             let positions = LazyPositions::new(start..start + front.len(), offset);
+            let text: Arc<str> = text.into();
+            set_body(&mut v, Body::new(text.clone(), body_start));
             Some(located(v, path, positions, text))
         }
         Err(problems) => {

@@ -4,6 +4,48 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
+use std::sync::Arc;
+
+/// A Markdown file's body: its source text after the front matter, shared with the source rather
+/// than copied (the bodies are most of a county's content, and a copy is memory the kernel must
+/// first clear). Reads as a `str`.
+#[derive(Clone, Default)]
+pub struct Body {
+    source: Arc<str>,
+    start: usize,
+}
+
+impl Body {
+    /// The part of `source` from byte `start` on: `start` must be a char boundary.
+    pub fn new(source: Arc<str>, start: usize) -> Body {
+        assert!(source.is_char_boundary(start), "a body starts on a char boundary");
+        Body { source, start }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.source[self.start..]
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Debug for Body {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
 
 /// A calendar date written `YYYY-MM-DD` in content.
 ///
@@ -243,6 +285,17 @@ macro_rules! impl_published {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_reads_as_the_source_after_its_start() {
+        let source: Arc<str> = "---\ntitle: 通知\n---\n# 正文\n".into();
+        let body = Body::new(source.clone(), source.find('#').unwrap());
+        assert_eq!(body.as_str(), "# 正文\n");
+        assert_eq!(&*body, "# 正文\n", "derefs to the same text");
+        assert_eq!(body, Body::new("# 正文\n".into(), 0), "equal by text, not by source");
+        assert_eq!(Body::default().as_str(), "");
+        assert_eq!(format!("{body:?}"), "\"# 正文\\n\"");
+    }
 
     #[test]
     fn dates_parse_strictly_and_print_in_chinese() {

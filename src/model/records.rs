@@ -1,7 +1,7 @@
 //! The record kinds of content-format.md as typed, deserializable data: targets, reports,
 //! rectifications, disclosures, comments and free pages. No I/O, no rules, no figures.
 
-use super::common::{Approval, Contact, Correction, Date, Period, Scalar, Scope, Withdrawal};
+use super::common::{Approval, Body, Contact, Correction, Date, Period, Scalar, Scope, Withdrawal};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -211,7 +211,7 @@ published_record! {
         #[serde(default)]
         pub rectifications: Vec<Scalar>,
         #[serde(skip)]
-        pub body: String,
+        pub body: Body,
     }
 }
 
@@ -306,7 +306,7 @@ published_record! {
         #[serde(skip)]
         pub year: i32,
         #[serde(skip)]
-        pub body: String,
+        pub body: Body,
     }
 }
 
@@ -378,5 +378,5 @@ pub struct Page {
     #[serde(skip)]
     pub slug: String,
     #[serde(skip)]
-    pub body: String,
+    pub body: Body,
 }

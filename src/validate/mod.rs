@@ -212,7 +212,7 @@ fn take_down(
         let v = d.value_mut();
         v.table.clear();
         v.attachments.clear();
-        v.body = String::new();
+        v.body = crate::model::common::Body::default();
     }
     d
 }
