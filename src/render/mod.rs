@@ -7,6 +7,7 @@ pub mod charts;
 pub mod chrome;
 pub mod data;
 pub mod deps;
+mod escape;
 pub mod feed;
 pub mod history;
 mod incremental;
@@ -334,6 +335,7 @@ pub fn templates(theme: &Theme) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.add_raw_templates(theme.templates().collect::<Vec<_>>())?;
     tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape::escape_html);
     tera.register_filter("cdate", cdate);
     tera.register_filter("pct", pct);
     tera.register_filter("css_string", boards::css_string);
