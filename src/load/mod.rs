@@ -197,22 +197,18 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
         diags.push(at(display, pos).error(rule, "", msg));
         Err(diags.clone())
     };
-    let meta = match std::fs::symlink_metadata(abs) {
-        Ok(m) => m,
+    let (file, len) = match open_no_follow(abs) {
+        Ok(opened) => opened,
+        Err(e) if is_link_refused(&e) => {
+            return fail(&mut diags, "unsafe-path", "内容文件不能是符号链接".into(), Pos::START);
+        }
         Err(e) => return fail(&mut diags, "unreadable", format!("无法读取文件：{e}"), Pos::START),
     };
-    if meta.file_type().is_symlink() {
-        return fail(&mut diags, "unsafe-path", "内容文件不能是符号链接".into(), Pos::START);
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        let msg = format!(
-            "文件有 {} 字节，超过上限 {} 字节（1 MiB）；请拆分或检查是否放错了文件",
-            meta.len(),
-            MAX_FILE_BYTES
-        );
+    if len > MAX_FILE_BYTES {
+        let msg = format!("文件有 {len} 字节，超过上限 {MAX_FILE_BYTES} 字节（1 MiB）；请拆分或检查是否放错了文件");
         return fail(&mut diags, "file-too-large", msg, Pos::START);
     }
-    let bytes = match read_sized(abs, meta.len()) {
+    let bytes = match read_sized(file, len) {
         Ok(b) => b,
         Err(e) => return fail(&mut diags, "unreadable", format!("无法读取文件：{e}"), Pos::START),
     };
@@ -229,13 +225,45 @@ pub fn read_text(abs: &Path, display: &str) -> std::result::Result<String, Diagn
     }
 }
 
-/// The bytes of the file at `abs`, `len` long as it was just looked at: `std::fs::read` would ask
-/// the file system for the length once more.
-fn read_sized(abs: &Path, len: u64) -> std::io::Result<Vec<u8>> {
+/// Opens the file at `abs` for reading, refusing a symbolic link (`O_NOFOLLOW`: the link is not
+/// looked at first and then opened, which would be two lookups and a race), with its length.
+fn open_no_follow(abs: &Path) -> std::io::Result<(std::fs::File, u64)> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    #[cfg(not(unix))]
+    if std::fs::symlink_metadata(abs)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(LINK_REFUSED));
+    }
+    let file = options.open(abs)?;
+    let len = file.metadata()?.len();
+    Ok((file, len))
+}
+
+#[cfg(not(unix))]
+const LINK_REFUSED: &str = "symbolic link";
+
+/// Whether opening failed because the path is a symbolic link.
+fn is_link_refused(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error());
+    #[cfg(not(unix))]
+    return e.to_string() == LINK_REFUSED;
+}
+
+/// The bytes of `file`, `len` long as it was just looked at: `std::fs::read` and a plain
+/// `read_to_end` would ask the file system for the length and position once more.
+fn read_sized(file: std::fs::File, len: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
     // One byte more, so that reading to the end needs no larger buffer when the length is right.
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0).saturating_add(1));
-    std::fs::File::open(abs)?.read_to_end(&mut bytes)?;
+    // Through `Take`, whose reading to the end takes no size hint from the file system; its limit
+    // is far above any length a content file may have.
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -494,6 +522,25 @@ mod tests {
     #[test]
     fn bom_and_crlf_are_normalised() {
         assert_eq!(normalise("\u{feff}a: 1\r\nb: 2\r\n".into()), "a: 1\nb: 2\n");
+    }
+
+    #[test]
+    fn files_are_read_whole_and_links_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = "---\ntitle: 通知\n---\n".to_string() + &"正文。".repeat(5000);
+        std::fs::write(dir.path().join("a.md"), &text).unwrap();
+        assert_eq!(read_text(&dir.path().join("a.md"), "a.md").unwrap(), text, "40 KB, read in several reads");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("a.md"), dir.path().join("b.md")).unwrap();
+            let d = read_text(&dir.path().join("b.md"), "b.md").unwrap_err();
+            assert_eq!(d.iter().next().unwrap().rule, "unsafe-path");
+        }
+        let d = read_text(&dir.path().join("none.md"), "none.md").unwrap_err();
+        assert_eq!(d.iter().next().unwrap().rule, "unreadable");
+        std::fs::write(dir.path().join("big.md"), vec![b'a'; MAX_FILE_BYTES as usize + 1]).unwrap();
+        let d = read_text(&dir.path().join("big.md"), "big.md").unwrap_err();
+        assert_eq!(d.iter().next().unwrap().rule, "file-too-large");
     }
 }
 
