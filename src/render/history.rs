@@ -77,7 +77,7 @@ pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
 }
 
 fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
-    PageJob { path, template, title: title.to_string(), context }
+    PageJob { path, template, title: title.to_string(), context, body_text: None }
 }
 
 /// Record key -> title, for lists of changes.

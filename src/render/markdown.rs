@@ -30,12 +30,30 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// What editors' Markdown may use besides CommonMark: tables, ~~strikethrough~~ and footnotes.
+const OPTIONS: Options = Options::ENABLE_TABLES.union(Options::ENABLE_STRIKETHROUGH).union(Options::ENABLE_FOOTNOTES);
+
 /// Renders Markdown to sanitized HTML. Headings are shifted down one level so the page's `h1`
 /// stays the only one; tables get a caption and a `.table-wrap` box (see [`Captioned`]).
 pub fn render(md: &str) -> String {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES;
+    render_inspecting(md, |_| {})
+}
+
+/// [`render`], and the plain text [`push_plain_text`] would write, from one parse: a notice's
+/// page hands its body's text to the search index, which then need not parse the body again.
+pub fn render_with_text(md: &str) -> (String, String) {
+    let mut text = String::with_capacity(md.len());
+    let html = render_inspecting(md, |ev| push_text_of(ev, &mut text));
+    (html, text)
+}
+
+/// [`render`], showing `inspect` every event of the parse.
+fn render_inspecting(md: &str, mut inspect: impl FnMut(&Event)) -> String {
     let mut plain = true;
-    let events = Parser::new_ext(md, opts).map(demote_headings).inspect(|ev| plain &= is_plain(ev));
+    let events = Parser::new_ext(md, OPTIONS).map(demote_headings).inspect(|ev| {
+        plain &= is_plain(ev);
+        inspect(ev);
+    });
     let mut raw = String::with_capacity(md.len() * 3 / 2);
     html::push_html(&mut raw, Captioned::new(events));
     if plain {
@@ -174,16 +192,20 @@ pub fn plain_text(md: &str) -> String {
 /// Appends the plain text of Markdown to `out` (untrimmed: it may start or end with a space), for
 /// the search index, which builds a document's text in one buffer.
 pub fn push_plain_text(md: &str, out: &mut String) {
-    use pulldown_cmark::Event;
     out.reserve(md.len());
-    for ev in Parser::new_ext(md, Options::ENABLE_TABLES) {
-        match ev {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => {
-                out.push(' ');
-            }
-            _ => {}
+    for ev in Parser::new_ext(md, OPTIONS) {
+        push_text_of(&ev, out);
+    }
+}
+
+/// What one event adds to a plain text: its words, or a space where a block or a line ends.
+fn push_text_of(ev: &Event, out: &mut String) {
+    match ev {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.ends_with(' ') && !out.is_empty() => {
+            out.push(' ');
         }
+        _ => {}
     }
 }
 
@@ -262,6 +284,23 @@ mod tests {
         for md in docs {
             assert_eq!(render(md), sanitized(md), "for {md:?}");
         }
+    }
+
+    #[test]
+    fn one_parse_gives_the_html_and_the_plain_text() {
+        for md in [
+            "# 标题\n\n正文**加粗**，~~删除~~，`代码`，脚注[^1]\n\n[^1]: 注释\n",
+            "## 表\n\n| 项目 | 情况 |\n|---|---|\n| 甲 | 已完成 |\n\n<b>标签</b> [链接](https://example.com)\n",
+            "段落一  \n硬换行\n\n* 甲\n* 乙\n",
+            "",
+        ] {
+            let (html, text) = render_with_text(md);
+            assert_eq!(html, render(md), "{md:?}");
+            let mut alone = String::new();
+            push_plain_text(md, &mut alone);
+            assert_eq!(text, alone, "{md:?}");
+        }
+        assert_eq!(render_with_text("~~旧~~新").1, "旧 新 ", "struck text is read as the page shows it");
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub struct PageJob {
     pub template: &'static str,
     pub title: String,
     pub context: tera::Context,
+    /// A notice's page also gives its body's plain text, made by the parse that made the body's
+    /// HTML, for the search index: (the notice's index in `Site::disclosures`, the text).
+    pub body_text: Option<(usize, String)>,
 }
 
 /// A page to render: its path, what its data is made from ([`deps::Deps`]) and the recipe for the
@@ -194,9 +197,11 @@ pub fn render_into<S: Sink>(
     let tracker = deps::Tracker::off();
     let statics: Vec<(String, &[u8])> = theme.statics().map(|(name, bytes)| (routes::asset(name), bytes)).collect();
     let attachments: Vec<(String, &String)> = site.attachments.iter().map(|k| (routes::attachment(k), k)).collect();
-    // The search index and the open data do not depend on the pages: built alongside them (and
-    // alongside the templates' compiling, which would otherwise keep the other core idle).
-    let (pages, (index, data)) = rayon::join(
+    // The open data does not depend on the pages: built alongside them (and alongside the
+    // templates' compiling, which would otherwise keep the other core idle). The search index
+    // comes after: it takes the notices' body texts from their pages (one Markdown parse each).
+    let texts = search::BodyTexts::new(site);
+    let (pages, data) = rayon::join(
         || {
             let tera = templates(theme)?;
             let jobs = stage("render/jobs", || all_jobs(site, &tracker));
@@ -210,29 +215,27 @@ pub fn render_into<S: Sink>(
             let rendered = stage("render/pages", || {
                 jobs.into_par_iter()
                     .inspect(|_| progress.inc())
-                    .map(|job| render_page_with(job, &tera, &common, false, |path, html, _| put(sink, path, html)))
+                    .map(|job| {
+                        render_page_with(job, &tera, &common, false, Some(&texts), |path, html, _| {
+                            put(sink, path, html)
+                        })
+                    })
                     .collect::<Result<Vec<_>>>()
             });
             progress.bar.finish_and_clear();
             rendered
         },
         || {
-            rayon::join(
-                || {
-                    let put = |path, bytes| put(sink, path, Cow::Owned(bytes));
-                    stage("render/search", || search::index_with(site, put)).into_iter().collect::<Result<Vec<_>>>()
-                },
-                || {
-                    let mut data = Output::default();
-                    stage("render/data", || data::write_all(site, &mut data))?;
-                    put_all(sink, data.files)
-                },
-            )
+            let mut data = Output::default();
+            stage("render/data", || data::write_all(site, &mut data))?;
+            put_all(sink, data.files)
         },
     );
     let mut kept = pages?;
     kept.extend(data?);
-    kept.extend(index?);
+    let put_index = |path, bytes| put(sink, path, Cow::Owned(bytes));
+    let index = stage("render/search", || search::index_with(site, Some(texts), put_index));
+    kept.extend(index.into_iter().collect::<Result<Vec<_>>>()?);
     for (path, bytes) in statics {
         kept.push(put(sink, path, Cow::Borrowed(bytes))?);
     }
@@ -287,7 +290,9 @@ struct Rendered {
 /// Builds a job's data and renders it through its template; `fingerprint` also hashes the data
 /// (for `RenderCache::checking`).
 fn render_page(job: Job, tera: &Tera, common: &chrome::Common, fingerprint: bool) -> Result<Rendered> {
-    render_page_with(job, tera, common, fingerprint, |_, html, data| Ok(Rendered { html: html.into_owned(), data }))
+    render_page_with(job, tera, common, fingerprint, None, |_, html, data| {
+        Ok(Rendered { html: html.into_owned(), data })
+    })
 }
 
 /// Renders a job's page into this thread's reusable buffer and hands it, borrowed, to `done` with
@@ -300,13 +305,17 @@ fn render_page_with<R>(
     tera: &Tera,
     common: &chrome::Common,
     fingerprint: bool,
+    texts: Option<&search::BodyTexts>,
     done: impl FnOnce(String, Cow<'_, [u8]>, u64) -> Result<R>,
 ) -> Result<R> {
     use std::cell::Cell;
     thread_local! {
         static BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
     }
-    let (page, data) = page_data(job, tera, common, fingerprint)?;
+    let (mut page, data) = page_data(job, tera, common, fingerprint)?;
+    if let (Some(texts), Some((i, text))) = (texts, page.body_text.take()) {
+        texts.set(i, text);
+    }
     let mut buffer = BUFFER.take();
     buffer.clear();
     buffer.reserve(64 * 1024);

@@ -77,7 +77,7 @@ pub(super) fn short_name(org: &Option<OrgRef>) -> String {
 }
 
 pub(super) fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
-    PageJob { path, template, title: title.to_string(), context }
+    PageJob { path, template, title: title.to_string(), context, body_text: None }
 }
 
 /// A line in any list of records.

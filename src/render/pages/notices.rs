@@ -83,10 +83,10 @@ pub(super) fn disclosure_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'
     let d = &site.disclosures[i];
     let v = &d.value;
     let url = routes::disclosure(v.year, v.org.as_str(), &v.slug);
-    Job::later(url, t.deps().disclosure(i), move || disclosure_page(site, d))
+    Job::later(url, t.deps().disclosure(i), move || disclosure_page(site, i, d))
 }
 
-fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
+fn disclosure_page(site: &Site, i: usize, d: &Record<Disclosure>) -> PageJob {
     let v = &d.value;
     let mut ctx = Context::new();
     let columns: Vec<String> =
@@ -118,7 +118,8 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
     ctx.insert("columns", &columns);
     ctx.insert("rows", &rows);
     ctx.insert("attachments", &attachments);
-    ctx.insert("body_html", &markdown::render(&v.body));
+    let (body_html, body_text) = markdown::render_with_text(&v.body);
+    ctx.insert("body_html", &body_html);
     ctx.insert("feedback", &feedback(site, v));
     ctx.insert(
         "category_url",
@@ -128,7 +129,7 @@ fn disclosure_page(site: &Site, d: &Record<Disclosure>) -> PageJob {
         )),
     );
     ctx.insert("record", &record_meta(site, d));
-    job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
+    PageJob { body_text: Some((i, body_text)), ..job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx) }
 }
 
 /// Where to send an opinion during the 公示期 (`feedback` in the template).

@@ -8,6 +8,7 @@ use crate::model::records::{Comments, Disclosure, Rectifications, Report, Target
 use crate::model::{Record, Site};
 use rayon::prelude::*;
 use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 /// One search hit target: a page, or a comment on its org's comments page.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -26,8 +27,32 @@ pub struct Doc {
 /// The kind of org pages: search.js gives them a bonus when a query names their org.
 pub const ORG_KIND: &str = "党组织";
 
-/// Every searchable page of the site, sorted by URL.
-pub fn documents(site: &Site) -> Vec<Doc> {
+/// The plain text of each notice's body, by the notice's index in `Site::disclosures`, as its page
+/// made it while rendering the body (one Markdown parse for both). A slot its page did not fill
+/// (`serve` renders only what changed) is made from the body here.
+pub struct BodyTexts(Vec<OnceLock<String>>);
+
+impl BodyTexts {
+    /// Empty slots for `site`'s notices.
+    pub fn new(site: &Site) -> BodyTexts {
+        BodyTexts((0..site.disclosures.len()).map(|_| OnceLock::new()).collect())
+    }
+
+    /// Keeps notice `i`'s text; a slot is filled once (a second text for it is dropped).
+    pub fn set(&self, i: usize, text: String) {
+        if let Some(slot) = self.0.get(i) {
+            let _ = slot.set(text);
+        }
+    }
+
+    fn into_texts(self) -> Vec<Option<String>> {
+        self.0.into_iter().map(OnceLock::into_inner).collect()
+    }
+}
+
+/// Every searchable page of the site, sorted by URL; notices' body texts from `texts` when there
+/// (each dropped once in its document, so that the two are not held whole at once).
+pub fn documents(site: &Site, texts: Option<BodyTexts>) -> Vec<Doc> {
     let mut docs = Vec::new();
     docs.extend(org_docs(site));
     docs.extend(site.targets.iter().map(|t| targets_doc(site, t)));
@@ -35,7 +60,10 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     // Reports and disclosures carry Markdown bodies to flatten: the bulk of the work.
     docs.par_extend(site.reports.par_iter().map(|r| report_doc(site, r)));
     docs.extend(site.rectifications.iter().map(|r| rectifications_doc(site, r)));
-    docs.par_extend(site.disclosures.par_iter().map(|d| disclosure_doc(site, d)));
+    let mut texts = texts.map_or_else(Vec::new, BodyTexts::into_texts);
+    texts.resize(site.disclosures.len(), None);
+    let notices = site.disclosures.par_iter().zip(texts.into_par_iter());
+    docs.par_extend(notices.map(|(d, text)| disclosure_doc(site, d, text.as_deref())));
     for c in &site.comments {
         docs.extend(comment_docs(site, c));
     }
@@ -81,10 +109,21 @@ impl Sentences {
 
     /// Appends the plain text of Markdown as one part, trimmed like the others.
     fn markdown(&mut self, md: &str) {
+        self.plain_part(|out| markdown::push_plain_text(md, out));
+    }
+
+    /// Appends the plain text of Markdown, already made (by the page that showed it), exactly as
+    /// [`Sentences::markdown`] would have.
+    fn flattened(&mut self, text: &str) {
+        self.plain_part(|out| out.push_str(text));
+    }
+
+    /// Appends what `push` writes as one part, trimmed like the others.
+    fn plain_part(&mut self, push: impl FnOnce(&mut String)) {
         let before = self.0.len();
         self.stop();
         let start = self.0.len();
-        markdown::push_plain_text(md, &mut self.0);
+        push(&mut self.0);
         let end = self.0.trim_end().len().max(start);
         self.0.truncate(end);
         let lead = self.0[start..].len() - self.0[start..].trim_start().len();
@@ -219,14 +258,18 @@ fn rectifications_doc(site: &Site, r: &Record<Rectifications>) -> Doc {
     }
 }
 
-fn disclosure_doc(site: &Site, d: &Record<Disclosure>) -> Doc {
+/// A notice's document; `body_text`: its body's plain text when its page already made it.
+fn disclosure_doc(site: &Site, d: &Record<Disclosure>, body_text: Option<&str>) -> Doc {
     let v = &d.value;
     let text = match &v.withdrawn {
         Some(w) => withdrawn_text(w),
         None => {
             let mut parts = Sentences::default();
             parts.part(&v.category);
-            parts.markdown(&v.body);
+            match body_text {
+                Some(text) => parts.flattened(text),
+                None => parts.markdown(&v.body),
+            }
             let mut text = parts.0;
             for row in &v.table {
                 let cells: Vec<&str> = row.0.iter().map(|(_, cell)| cell.as_str()).filter(|c| !c.is_empty()).collect();
@@ -290,11 +333,18 @@ mod tests {
             ("", "  正文  "),
             ("类别", ""),
             ("类别", "\n\n"),
+            ("类别", "~~旧~~新[^1]\n\n[^1]: 注释\n\n| 甲 | 乙 |\n|---|---|\n| `1` | 2 |\n"),
+            ("", "# 标题\n正文  \n换行<br>与<b>标签</b>\n"),
         ] {
             let mut text = Sentences::default();
             text.part(before);
             text.markdown(md);
             assert_eq!(text.0, sentences([before, &markdown::plain_text(md)]), "{md:?}");
+            // As a page hands it over: the text of the parse that made the page's HTML.
+            let mut from_page = Sentences::default();
+            from_page.part(before);
+            from_page.flattened(&markdown::render_with_text(md).1);
+            assert_eq!(from_page.0, text.0, "{md:?}");
         }
     }
 }

@@ -11,7 +11,7 @@ mod files;
 mod pairs;
 mod terms;
 
-pub use documents::{documents, Doc, ORG_KIND};
+pub use documents::{documents, BodyTexts, Doc, ORG_KIND};
 pub use terms::{fold, is_cjk, terms};
 
 use super::{routes, PageJob};
@@ -39,19 +39,21 @@ pub fn page() -> PageJob {
         // The page has its own search form; the header's would be a second one.
         context: tera::Context::from_serialize(serde_json::json!({ super::chrome::NO_HEADER_SEARCH: true }))
             .expect("a JSON object is a context"),
+        body_text: None,
     }
 }
 
 /// The index's files for `site`: (output path, bytes), deterministic.
 pub fn index_script(site: &Site) -> Vec<(String, Vec<u8>)> {
-    index_with(site, |path, bytes| (path, bytes))
+    index_with(site, None, |path, bytes| (path, bytes))
 }
 
 /// The index's files for `site`, each handed to `put` (output path, bytes) as soon as it is made,
 /// and what `put` returned. A chunk's bytes and its documents' text are then freed while the rest
 /// is read: held until the end, they made the search index most of the build's peak memory.
-pub fn index_with<T: Send>(site: &Site, put: impl Fn(String, Vec<u8>) -> T + Sync) -> Vec<T> {
-    index_files(documents(site), &put)
+/// `texts`: notices' body texts as their pages made them (see [`BodyTexts`]).
+pub fn index_with<T: Send>(site: &Site, texts: Option<BodyTexts>, put: impl Fn(String, Vec<u8>) -> T + Sync) -> Vec<T> {
+    index_files(documents(site, texts), &put)
 }
 
 /// The index's files for `docs` (sorted by URL, their order giving the document numbers), handed
