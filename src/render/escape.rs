@@ -8,8 +8,11 @@ pub fn escape_html(input: &str) -> String {
     let bytes = input.as_bytes();
     // Every character escaped is ASCII, and no byte of a multi-byte UTF-8 character is: a byte
     // scan finds them, and every cut falls on a char boundary.
-    let Some(first) = bytes.iter().position(|b| entity(*b).is_some()) else {
-        return input.to_owned();
+    // Two SIMD scans for three bytes each find the first one far faster than a byte loop.
+    let first = match (memchr::memchr3(b'&', b'<', b'>', bytes), memchr::memchr3(b'"', b'\'', b'/', bytes)) {
+        (None, None) => return input.to_owned(),
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
     };
     let mut out = String::with_capacity(input.len() + input.len() / 8 + 8);
     let mut done = 0;
