@@ -32,7 +32,7 @@ pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
             let mut ctx = Context::new();
             let (path, title) = (b.path.clone(), b.title.clone());
             ctx.insert("board", &b);
-            PageJob { path, template: "boards/board.html", title, context: ctx, body_text: None }
+            PageJob::new(path, "boards/board.html", &title, ctx)
         })
     }));
     jobs
@@ -446,13 +446,7 @@ fn index(site: &Site) -> PageJob {
     let mut ctx = Context::new();
     ctx.insert("lines", &lines);
     ctx.insert("paper", paper(site));
-    PageJob {
-        path: routes::boards(),
-        template: "boards/index.html",
-        title: "公示栏".into(),
-        context: ctx,
-        body_text: None,
-    }
+    PageJob::new(routes::boards(), "boards/index.html", "公示栏", ctx)
 }
 
 fn board_title(org: &OrgRef) -> String {

@@ -57,7 +57,7 @@ pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
             let mut ctx = Context::new();
             ctx.insert("release", r);
             ctx.insert("groups", &groups);
-            job(routes::release(r.number), "releases/release.html", &format!("第{}版发布内容", r.number), ctx)
+            PageJob::new(routes::release(r.number), "releases/release.html", &format!("第{}版发布内容", r.number), ctx)
         })
     }));
     for (key, h) in site.history.records.iter().filter(|(_, h)| !h.versions.is_empty()) {
@@ -74,10 +74,6 @@ pub fn jobs<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a>> {
         }
     }
     jobs
-}
-
-fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
-    PageJob { path, template, title: title.to_string(), context, body_text: None }
 }
 
 /// Record key -> title, for lists of changes.
@@ -130,7 +126,7 @@ fn release_list(site: &Site) -> PageJob {
         .collect();
     let mut ctx = Context::new();
     ctx.insert("rows", &rows);
-    job(routes::releases(), "releases/index.html", "版本记录", ctx)
+    PageJob::new(routes::releases(), "releases/index.html", "版本记录", ctx)
 }
 
 fn version_list(key: &str, h: &RecordHistory, title: &str) -> PageJob {
@@ -150,7 +146,7 @@ fn version_list(key: &str, h: &RecordHistory, title: &str) -> PageJob {
     ctx.insert("record_url", &routes::record_page(key));
     ctx.insert("record_title", title);
     ctx.insert("unreleased", &h.unreleased);
-    job(routes::history(key), "history/index.html", &format!("{title}·版本历史"), ctx)
+    PageJob::new(routes::history(key), "history/index.html", &format!("{title}·版本历史"), ctx)
 }
 
 #[derive(Serialize)]
@@ -194,7 +190,12 @@ fn version_page(key: &str, v: &Version, previous: Option<&Version>, title: &str)
     ctx.insert("record_title", title);
     ctx.insert("previous", &previous.map(|p| p.number));
     ctx.insert("diff", &previous.map(|p| diff(&p.source, &v.source)).unwrap_or_default());
-    job(routes::history_version(key, v.number), "history/version.html", &format!("{title}·第{}版", v.number), ctx)
+    PageJob::new(
+        routes::history_version(key, v.number),
+        "history/version.html",
+        &format!("{title}·第{}版", v.number),
+        ctx,
+    )
 }
 
 #[cfg(test)]

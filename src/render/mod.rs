@@ -77,6 +77,13 @@ pub struct PageJob {
     pub body_text: Option<(usize, String)>,
 }
 
+impl PageJob {
+    /// A page at `path` rendered through `template` with `context`.
+    pub fn new(path: String, template: &'static str, title: &str, context: tera::Context) -> PageJob {
+        PageJob { path, template, title: title.to_string(), context, body_text: None }
+    }
+}
+
 /// A page to render: its path, what its data is made from ([`deps::Deps`]) and the recipe for the
 /// data. The data is gathered only when the page's turn to render comes (in parallel, without a
 /// big site ever holding every page's data at once), and not at all when `serve` finds the page's

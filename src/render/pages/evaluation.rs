@@ -2,7 +2,7 @@
 //! rectification ledgers, with the figures and flags of rules.md.
 
 use super::record_meta;
-use super::{job, short_name, year_links};
+use super::{short_name, year_links};
 use crate::model::figures::percent;
 use crate::model::records::RectItem;
 use crate::model::{Record, Site};
@@ -87,7 +87,7 @@ pub(super) fn target_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
         let view = targets_view(site, rec, f);
         ctx.insert("t", &view);
         ctx.insert("record", &record_meta(site, rec));
-        job(view.url.clone(), "targets/org.html", &rec.value.title, ctx)
+        PageJob::new(view.url.clone(), "targets/org.html", &rec.value.title, ctx)
     })
 }
 
@@ -104,7 +104,7 @@ fn targets_year(site: &Site, year: i32, years: &BTreeSet<i32>, rows: &[usize]) -
         .collect();
     ctx.insert("chart", &charts::targets_completion(year, &bars));
     ctx.insert("rows", &rows);
-    job(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx)
+    PageJob::new(routes::targets_year(year), "targets/year.html", &format!("{year}年度党建目标"), ctx)
 }
 
 #[derive(Serialize)]
@@ -213,7 +213,7 @@ fn reports_year(site: &Site, year: i32, years: &BTreeSet<i32>, rows: &[usize]) -
     ctx.insert("chart", &charts::satisfaction(year, &bars, site.config.evaluation.red_line));
     ctx.insert("rows", &rows);
     ctx.insert("red_line", &site.config.evaluation.red_line);
-    job(routes::reports_year(year), "reports/year.html", &format!("{year}年度书记抓基层党建述职评议"), ctx)
+    PageJob::new(routes::reports_year(year), "reports/year.html", &format!("{year}年度书记抓基层党建述职评议"), ctx)
 }
 
 /// One report with its evaluation, rectifications and body.
@@ -246,7 +246,7 @@ fn report_page(site: &Site, i: usize, r: &Record<crate::model::records::Report>)
     ctx.insert("red_line", &site.config.evaluation.red_line);
     ctx.insert("bottom_rank_years", &site.config.evaluation.bottom_rank_years);
     ctx.insert("record", &record_meta(site, r));
-    job(row.url.clone(), "reports/report.html", &r.value.title, ctx)
+    PageJob::new(row.url.clone(), "reports/report.html", &r.value.title, ctx)
 }
 
 /// Each org's rectification ledger.
@@ -264,6 +264,6 @@ pub(super) fn rectification_job<'a>(site: &'a Site, t: &Tracker, f: usize) -> Jo
         ctx.insert("org", &org);
         ctx.insert("items", &(0..r.value.items.len()).map(|k| rect_line(site, f, k)).collect::<Vec<_>>());
         ctx.insert("check_code", r.check_code());
-        job(routes::rectifications(r.value.org.as_str()), "rectifications.html", &title, ctx)
+        PageJob::new(routes::rectifications(r.value.org.as_str()), "rectifications.html", &title, ctx)
     })
 }

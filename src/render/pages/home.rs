@@ -2,7 +2,7 @@
 
 use super::evaluation::{report_row, targets_view};
 use super::notices::{comments_line, CommentsLine};
-use super::{job, line, listed_disclosure, newest_first, Line, Listed, YearLink};
+use super::{line, listed_disclosure, newest_first, Line, Listed, YearLink};
 use crate::model::figures::{percent, CommentStats};
 use crate::model::Site;
 use crate::render::deps::Tracker;
@@ -134,14 +134,14 @@ fn home_page(site: &Site) -> PageJob {
     ctx.insert("latest", &latest);
     ctx.insert("tree", &tree_lines(site));
     ctx.insert("figures", &key_figures(site));
-    job(routes::home(), "index.html", "首页", ctx)
+    PageJob::new(routes::home(), "index.html", "首页", ctx)
 }
 
 pub(super) fn org_tree<'a>(site: &'a Site, t: &Tracker) -> Job<'a> {
     Job::later(routes::orgs(), t.deps(), move || {
         let mut ctx = Context::new();
         ctx.insert("tree", &tree_lines(site));
-        job(routes::orgs(), "orgs.html", "组织架构", ctx)
+        PageJob::new(routes::orgs(), "orgs.html", "组织架构", ctx)
     })
 }
 
@@ -212,5 +212,5 @@ fn org_page(site: &Site, ix: usize) -> PageJob {
         let overdue = f.rects[i].iter().filter(|x| x.overdue).count();
         ctx.insert("ledger", &serde_json::json!({"url": routes::rectifications(id), "open": open, "overdue": overdue, "total": r.value.items.len()}));
     }
-    job(routes::org(id), "org.html", o.display_name(), ctx)
+    PageJob::new(routes::org(id), "org.html", o.display_name(), ctx)
 }

@@ -67,17 +67,13 @@ fn free_page_job<'a>(site: &'a Site, t: &Tracker, i: usize) -> Job<'a> {
         let mut ctx = Context::new();
         ctx.insert("body_html", &markdown::render(&p.value.body));
         ctx.insert("check_code", p.check_code());
-        job(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
+        PageJob::new(routes::page(&p.value.slug), "page.html", &p.value.title, ctx)
     })
 }
 
 /// An org's short name for labels, empty when the org is unknown.
 pub(super) fn short_name(org: &Option<OrgRef>) -> String {
     org.as_ref().map(|o| o.short_name.clone()).unwrap_or_default()
-}
-
-pub(super) fn job(path: String, template: &'static str, title: &str, context: Context) -> PageJob {
-    PageJob { path, template, title: title.to_string(), context, body_text: None }
 }
 
 /// A line in any list of records.

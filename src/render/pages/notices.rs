@@ -1,7 +1,7 @@
 //! Party-affairs disclosures (every listing and each notice) and the comments column.
 
 use super::record_meta;
-use super::{job, line, listed_disclosure, newest_first, short_name, year_links};
+use super::{line, listed_disclosure, newest_first, short_name, year_links};
 use crate::model::common::Scalar;
 use crate::model::figures::CommentStats;
 use crate::model::records::Disclosure;
@@ -70,7 +70,7 @@ pub(super) fn disclosure_pages<'a>(site: &'a Site, t: &'a Tracker) -> Vec<Job<'a
                 ctx.insert("heading", &heading);
                 ctx.insert("years", &links.0);
                 ctx.insert("categories", &links.1);
-                job(path, "disclosures/list.html", &title, ctx)
+                PageJob::new(path, "disclosures/list.html", &title, ctx)
             })
         })
         .collect();
@@ -129,7 +129,10 @@ fn disclosure_page(site: &Site, i: usize, d: &Record<Disclosure>) -> PageJob {
         )),
     );
     ctx.insert("record", &record_meta(site, d));
-    PageJob { body_text: Some((i, body_text)), ..job(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx) }
+    PageJob {
+        body_text: Some((i, body_text)),
+        ..PageJob::new(item.url.clone(), "disclosures/disclosure.html", &v.title, ctx)
+    }
 }
 
 /// Where to send an opinion during the 公示期 (`feedback` in the template).
@@ -205,7 +208,7 @@ fn comments_index(site: &Site) -> PageJob {
         lines.iter().map(|l| (format!("{} {}年", short_name(&l.org), l.year), l.stats.median_days_to_reply)).collect();
     ctx.insert("chart", &charts::reply_days(&bars, site.config.rules.comment_reply_days));
     ctx.insert("reply_days", &site.config.rules.comment_reply_days);
-    job(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx)
+    PageJob::new(routes::comments(), "comments/index.html", "群众评说基层党组织", ctx)
 }
 
 fn comments_page(site: &Site, i: usize, c: &Record<crate::model::records::Comments>) -> PageJob {
@@ -221,5 +224,5 @@ fn comments_page(site: &Site, i: usize, c: &Record<crate::model::records::Commen
     ctx.insert("entries", &views);
     ctx.insert("reply_days", &site.config.rules.comment_reply_days);
     ctx.insert("check_code", c.check_code());
-    job(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx)
+    PageJob::new(line.url.clone(), "comments/org.html", &format!("{}{}年群众评说", name, c.value.year), ctx)
 }

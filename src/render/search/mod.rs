@@ -32,15 +32,10 @@ const MAX_SHARDS: usize = 4096;
 
 /// The search page. Its results come from search.js; without JavaScript it says how to browse.
 pub fn page() -> PageJob {
-    PageJob {
-        path: routes::search(),
-        template: "search.html",
-        title: "站内搜索".into(),
-        // The page has its own search form; the header's would be a second one.
-        context: tera::Context::from_serialize(serde_json::json!({ super::chrome::NO_HEADER_SEARCH: true }))
-            .expect("a JSON object is a context"),
-        body_text: None,
-    }
+    // The page has its own search form; the header's would be a second one.
+    let context = tera::Context::from_serialize(serde_json::json!({ super::chrome::NO_HEADER_SEARCH: true }))
+        .expect("a JSON object is a context");
+    PageJob::new(routes::search(), "search.html", "站内搜索", context)
 }
 
 /// The index's files for `site`: (output path, bytes), deterministic.
